@@ -1,0 +1,54 @@
+"""The navigation, per role. Apps add their entries here so the layout shows the domain at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from everyweek.core.access import is_admin, is_leader
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    visible: Callable[[Any], bool]
+    # URL prefix that marks the item as the current section.
+    section: str = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _everyone(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Home"), "home", _everyone, "/"),
+    NavItem(_("People"), "people:list", _everyone, "/people/"),
+    NavItem(_("Organisation"), "people:organisation", is_leader, "/organisation/"),
+    NavItem(_("API tokens"), "api-tokens", _everyone, "/account/tokens/"),
+    NavItem(_("Outbox"), "notifications:outbox", is_admin, "/outbox/"),
+    NavItem(_("Audit trail"), "audit", is_admin, "/audit/"),
+    NavItem(_("Administration"), "admin:index", is_admin, "/admin/"),
+]
+
+
+def items_for(user: Any, path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in NAVIGATION:
+        if not item.visible(user):
+            continue
+        current = (
+            path == "/"
+            if item.section == "/"
+            else bool(item.section) and path.startswith(item.section)
+        )
+        items.append({"label": item.label, "url": item.url(), "current": current})
+    return items

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from everyweek.core.access import visible_people
+from everyweek.core.decorators import admin_required
+from everyweek.core.models import AuditEvent
+from everyweek.people import services as people_services
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    team_members = (
+        visible_people(person).filter(team_id=person.team_id, is_active=True).exclude(pk=person.pk)
+        if person.team_id
+        else visible_people(person).none()
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "person": person,
+            "leader": person.reports_to,
+            "skip_leader": person.reports_to.reports_to if person.reports_to else None,
+            "team_members": team_members.select_related("team")[:12],
+            "direct_reports": person.direct_reports.filter(is_active=True).order_by("full_name")[
+                :20
+            ],
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person keeps the choice on their profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated and request.user.locale != language:
+        people_services.update_person(actor=request.user, person=request.user, locale=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@admin_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "action": action})

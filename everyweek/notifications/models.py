@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundEmail(models.Model):
+    """Every email everyweek sends, kept so admins can see, search and retry it."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    to_email = models.EmailField(_("to"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    template = models.CharField(_("template"), max_length=120)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

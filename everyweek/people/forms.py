@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from everyweek.people.models import Department, Person, Team
+
+
+class PersonForm(forms.ModelForm[Person]):
+    class Meta:
+        model = Person
+        fields = [
+            "email",
+            "full_name",
+            "preferred_name",
+            "role",
+            "department",
+            "team",
+            "reports_to",
+            "job_title",
+            "employee_id",
+            "hire_date",
+            "locale",
+            "time_zone",
+            "photo",
+        ]
+        widgets = {
+            "hire_date": forms.DateInput(attrs={"type": "date"}),
+            "locale": forms.Select(choices=settings.LANGUAGES),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reports_to"].queryset = Person.objects.filter(is_active=True).exclude(
+            role="agent"
+        )
+        self.fields["team"].queryset = Team.objects.select_related("department")
+        self.fields["department"].queryset = Department.objects.all()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        team, department = data.get("team"), data.get("department")
+        if team and department and team.department_id != department.pk:
+            self.add_error("team", _("This team belongs to another department."))
+        return data
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, full_name, role, department, team, reports_to (the leader's email), "
+            "job_title, employee_id, hire_date, locale, time_zone."
+        ),
+    )
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    inactive = forms.BooleanField(label=_("Include former staff"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from everyweek.people.models import Role
+
+        self.fields["role"].choices = [("", _("Any role")), *Role.choices]
+
+
+class InvitationAcceptForm(SetPasswordForm):  # type: ignore[type-arg]
+    pass
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password-reset emails go through the outbox, in the person's own language."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from everyweek.notifications.services import send_email
+
+        person = context["user"]
+        send_email(
+            to=person,
+            template="people/email/password_reset",
+            context={
+                "person": person,
+                "url": settings.SITE_URL + f"/account/reset/{context['uid']}/{context['token']}/",
+            },
+        )
