@@ -22,11 +22,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 system-deps:
 	@scripts/system-deps.sh
 
-messages: system-deps $(STAMP)
-	cd everyweek && ../$(BIN)/django-admin compilemessages --settings=everyweek.settings --ignore='.venv' -v 0
+APPS := $(patsubst everyweek/%/apps.py,%,$(wildcard everyweek/*/apps.py))
 
+messages: system-deps $(STAMP)
+	cd everyweek && ../$(BIN)/django-admin compilemessages -v 0
+
+# Refresh each app's catalogue (everyweek/<app>/locale) after changing user-facing text.
 makemessages: $(STAMP)
-	cd everyweek && ../$(BIN)/django-admin makemessages --settings=everyweek.settings -l it -l de -l th -l en --no-location --ignore='tests/*'
+	for app in $(APPS); do \
+	  (cd everyweek/$$app && mkdir -p locale && ../../$(BIN)/django-admin makemessages \
+	     --settings=everyweek.settings -l it -l de -l th --no-location --no-obsolete --ignore='tests/*' -v 0) ; \
+	done
 
 services:
 	@scripts/services.sh

@@ -94,7 +94,7 @@ WSGI_APPLICATION = "everyweek.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -176,6 +176,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 3600)
@@ -201,7 +202,8 @@ LANGUAGES = [
     ("de", _("German")),
     ("th", _("Thai")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale, so teams translate the apps they own.
+LOCALE_PATHS: list[Path] = []
 LANGUAGE_COOKIE_NAME = "everyweek_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
