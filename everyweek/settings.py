@@ -238,6 +238,13 @@ EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 # --- API ---------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Failed bearer-token sign-ins per client address, and requests per token or person, per window.
+API_AUTH_FAILURE_LIMIT = envint("EVERYWEEK_API_AUTH_FAILURE_LIMIT", 20)
+API_AUTH_FAILURE_WINDOW = envint("EVERYWEEK_API_AUTH_FAILURE_WINDOW", 300)
+API_RATE_LIMIT = envint("EVERYWEEK_API_RATE_LIMIT", 1200)
+API_RATE_WINDOW = envint("EVERYWEEK_API_RATE_WINDOW", 60)
+# Proxies in front that append to X-Forwarded-For; 0 trusts only the socket's address.
+API_TRUSTED_PROXIES = envint("EVERYWEEK_API_TRUSTED_PROXIES", 0)
 
 LOGGING = {
     "version": 1,
