@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +13,11 @@ class EmailStatus(models.TextChoices):
 
 
 class OutboundEmail(models.Model):
-    """Every email everyweek sends, kept so admins can see, search and retry it."""
+    """Every email everyweek sends, kept so admins can see, search and retry it.
+
+    Life cycle: queued -> sent | failed; a failed email is queued again by a retry (an admin's
+    button, or the periodic `retry_emails`). Only a queued email is ever handed to SMTP.
+    """
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     to_email = models.EmailField(_("to"))
@@ -38,6 +43,9 @@ class OutboundEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # When the email last entered the queue: a queued email left there too long lost its task.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -1,13 +1,25 @@
-"""Templated, multilingual email. Every message is stored first, then delivered by a task."""
+"""Templated, multilingual email. Every message is stored first, then delivered by a task.
+
+An email is rendered once, in the recipient's language, and kept in the outbox
+(OutboundEmail) with its status. The `deliver_email` task hands a *queued* email to the
+configured email backend (SMTP in production) under a row lock, so a duplicate task or two
+workers racing never deliver it twice. A failed email is queued again by `retry_email` (an
+admin's button) or by `retry_due_emails` (the periodic `everyweek retry_emails`), with a
+growing delay between automatic attempts.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import Q
+from django.template import Context, TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 
 from everyweek.core import audit
@@ -15,14 +27,48 @@ from everyweek.core.tasks import enqueue_on_commit
 from everyweek.notifications.models import EmailStatus, OutboundEmail
 from everyweek.people.models import Person
 
+logger = logging.getLogger(__name__)
+
+# Automatic retries wait 5, 10, 20, 40… minutes after the last failure, at most 6 hours.
+RETRY_BASE_DELAY = timedelta(minutes=5)
+RETRY_MAX_DELAY = timedelta(hours=6)
+# A queued email nobody delivered for this long lost its task (queue flushed, worker gone).
+STALE_QUEUED_AFTER = timedelta(minutes=15)
+
+
+class NotificationError(ValueError):
+    """A request the outbox cannot honour, e.g. retrying an email that was already sent."""
+
+
+def email_language(recipient: Person | None, language: str | None = None) -> str:
+    """The language to write in: the one asked for, else the recipient's, else the site's."""
+    wanted = language or (recipient.locale if recipient else "") or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(wanted)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def _render(name: str, context: dict[str, Any], *, autoescape: bool) -> str:
+    # Plain-text parts and subjects must not be HTML-escaped ("O'Brien", "customers' feedback"),
+    # so they are rendered through the Django engine directly with autoescaping off.
+    engine = cast(DjangoTemplates, engines["django"]).engine
+    return engine.get_template(name).render(Context(context, autoescape=autoescape))
+
 
 def render_email(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
-    """(subject, text, html) rendered in `language` from `<template>_subject.txt`, `.txt`, `.html`."""
+    """(subject, text, html) rendered in `language` from `<template>_subject.txt`, `.txt`, `.html`.
+
+    The HTML part is optional: without `<template>.html` the email is plain text only.
+    """
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+        subject = " ".join(_render(f"{template}_subject.txt", context, autoescape=False).split())
+        text = _render(f"{template}.txt", context, autoescape=False)
+        try:
+            html = _render(f"{template}.html", context, autoescape=True)
+        except TemplateDoesNotExist:
+            html = ""
     return subject, text, html
 
 
@@ -34,10 +80,13 @@ def send_email(
     context: dict[str, Any],
     language: str | None = None,
 ) -> OutboundEmail:
-    """Store an email in the recipient's language and deliver it after the transaction commits."""
+    """Store an email in the recipient's language and deliver it after the transaction commits.
+
+    If the surrounding transaction rolls back, the email is neither stored nor sent.
+    """
     recipient = to if isinstance(to, Person) else None
     address = to.email if isinstance(to, Person) else to
-    lang = language or (recipient.locale if recipient else settings.LANGUAGE_CODE)
+    lang = email_language(recipient, language)
     subject, text, html = render_email(template, {"recipient": recipient, **context}, lang)
     email = OutboundEmail.objects.create(
         to_email=address,
@@ -48,54 +97,127 @@ def send_email(
         body_text=text,
         body_html=html,
     )
-    from everyweek.notifications.tasks import deliver_email
-
-    enqueue_on_commit(deliver_email, email.pk)
+    _enqueue_delivery(email.pk)
     return email
 
 
-def deliver(email_id: int) -> OutboundEmail:
-    """Send one stored email over SMTP. Idempotent: a sent email is never sent twice."""
+def _enqueue_delivery(email_id: int) -> None:
+    from everyweek.notifications.tasks import deliver_email
+
+    enqueue_on_commit(deliver_email, email_id)
+
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email],
+        headers={"Content-Language": email.language, "X-Everyweek-Email": str(email.pk)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def deliver(email_id: int) -> OutboundEmail | None:
+    """Hand one queued email to the email backend. Idempotent: sends at most once.
+
+    The row stays locked while the SMTP conversation runs, so a second worker given the same
+    email waits, then finds it sent (or failed) and does nothing. Anything not queued is
+    left alone: a failed email goes out again only once a retry has queued it.
+    """
     with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().get(pk=email_id)
-        if email.status == EmailStatus.SENT:
-            return email
-        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != EmailStatus.QUEUED:
             return email
         email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to_email],
-            headers={"Content-Language": email.language, "X-Everyweek-Email": str(email.pk)},
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
+        email.last_attempt_at = timezone.now()
         try:
-            message.send()
+            _message(email).send()
         except Exception as exc:
+            # Any failure (refused connection, timeout, rejected address) is recorded for the
+            # admin and the retry; it must not roll back the attempt count.
+            logger.warning("Email %s to %s failed: %s", email.pk, email.to_email, exc)
             email.status = EmailStatus.FAILED
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         else:
             email.status = EmailStatus.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-        email.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+        email.save(update_fields=["status", "attempts", "last_attempt_at", "last_error", "sent_at"])
     return email
 
 
 @transaction.atomic
 def retry_email(*, actor: Any, email: OutboundEmail) -> OutboundEmail:
-    """Queue a failed email again (an admin's retry button, or the periodic retry task)."""
-    if email.status == EmailStatus.SENT:
-        return email
-    email.status = EmailStatus.QUEUED
-    email.attempts = 0 if actor else email.attempts
-    email.save(update_fields=["status", "attempts"])
-    from everyweek.notifications.tasks import deliver_email
+    """Queue an unsent email again and deliver it after commit (the outbox's Retry button).
 
-    enqueue_on_commit(deliver_email, email.pk)
-    if actor:
-        audit.record(actor, "email.retry", email)
-    return email
+    An admin may retry beyond EMAIL_MAX_ATTEMPTS; only the automatic retry stops there.
+    """
+    locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    if locked.status == EmailStatus.SENT:
+        raise NotificationError("This email was already sent.")
+    previous = locked.status
+    locked.status = EmailStatus.QUEUED
+    locked.queued_at = timezone.now()
+    locked.save(update_fields=["status", "queued_at"])
+    _enqueue_delivery(locked.pk)
+    audit.record(
+        actor,
+        "email.retry",
+        locked,
+        {"status": [previous, EmailStatus.QUEUED], "attempts": locked.attempts},
+    )
+    return locked
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long an email that failed `attempts` times waits before the next automatic try."""
+    factor = 2 ** max(attempts - 1, 0)
+    return min(RETRY_BASE_DELAY * factor, RETRY_MAX_DELAY)
+
+
+def retry_due_emails(now: datetime | None = None) -> int:
+    """Queue again every failed email whose back-off has passed, up to EMAIL_MAX_ATTEMPTS,
+    and re-enqueue queued emails whose task was lost. Returns how many were queued.
+
+    Idempotent, so cron or a periodic task may run it as often as they like: an email it
+    queues is not due again until it fails again or stays undelivered for STALE_QUEUED_AFTER.
+    """
+    now = now or timezone.now()
+    stale_before = now - STALE_QUEUED_AFTER
+    candidates = (
+        OutboundEmail.objects.filter(
+            Q(status=EmailStatus.FAILED, attempts__lt=settings.EMAIL_MAX_ATTEMPTS)
+            | Q(status=EmailStatus.QUEUED, queued_at__lt=stale_before)
+        )
+        .order_by("pk")
+        .only("pk", "status", "attempts", "last_attempt_at")
+    )
+    queued = 0
+    for candidate in candidates.iterator():
+        if candidate.status == EmailStatus.FAILED:
+            last = candidate.last_attempt_at or now
+            if last + retry_delay(candidate.attempts) > now:
+                continue
+        if _requeue(candidate.pk, now, stale_before):
+            queued += 1
+    return queued
+
+
+@transaction.atomic
+def _requeue(email_id: int, now: datetime, stale_before: datetime) -> bool:
+    # Re-checked under the lock: an admin or another run may have queued it meanwhile.
+    email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+    if email is None:
+        return False
+    due_failed = email.status == EmailStatus.FAILED and email.attempts < settings.EMAIL_MAX_ATTEMPTS
+    stale_queued = email.status == EmailStatus.QUEUED and email.queued_at < stale_before
+    if not (due_failed or stale_queued):
+        return False
+    email.status = EmailStatus.QUEUED
+    email.queued_at = now
+    email.save(update_fields=["status", "queued_at"])
+    _enqueue_delivery(email.pk)
+    return True

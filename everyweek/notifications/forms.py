@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from everyweek.notifications.models import EmailStatus, OutboundEmail
+
+
+class OutboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Address or subject"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *EmailStatus.choices]
+    )
+    template = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        templates = (
+            OutboundEmail.objects.order_by("template").values_list("template", flat=True).distinct()
+        )
+        # The kinds of email actually sent, so the filter never offers an empty result.
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
+            ("", _("Any kind")),
+            *((t, t) for t in templates),
+        ]
