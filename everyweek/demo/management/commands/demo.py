@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from everyweek.demo import generator
 
@@ -27,14 +28,15 @@ class Command(BaseCommand):
         if options["reset"]:
             generator.delete_generated()
         if generator.is_loaded():
-            self.stdout.write("The demo organisation is already loaded.")
+            self.stdout.write(_("The demo organisation is already loaded."))
         else:
-            self.stdout.write("Generating the demo organisation…")
+            self.stdout.write(_("Generating the demo organisation…"))
             summary = generator.generate(seed=options["seed"])
             self.stdout.write(self.style.SUCCESS(summary.describe()))
-        self.stdout.write("\nDemo sign-ins (every account is generated):")
+        self.stdout.write("\n" + _("Demo sign-ins (every account is generated):"))
         for role, email in generator.demo_logins():
-            self.stdout.write(f"  {role:<10} {email:<40} password: {generator.DEMO_PASSWORD}")
+            password = _("password: %(password)s") % {"password": generator.DEMO_PASSWORD}
+            self.stdout.write(f"  {role:<10} {email:<40} {password}")
         if options["no_serve"]:
             return
         if not os.environ.get("EMAIL_HOST"):
@@ -42,5 +44,6 @@ class Command(BaseCommand):
             os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
         # Background tasks (emails) run in a worker beside the web server; Ctrl+C stops both.
         subprocess.Popen([sys.executable, "-m", "everyweek.cli", "worker"], env=os.environ.copy())
-        self.stdout.write(f"\nOpen http://{options['bind']}/  (Ctrl+C to stop)\n")
+        url = f"http://{options['bind']}/"
+        self.stdout.write("\n" + _("Open %(url)s  (Ctrl+C to stop)") % {"url": url} + "\n")
         call_command("serve", bind=options["bind"], workers=2, threads=4)
