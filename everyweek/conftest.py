@@ -55,6 +55,12 @@ def _fast_and_eager(settings: Any) -> None:
     }
 
 
+def can_sign_in(email: str, password: str) -> bool:
+    """Sign in through the real form (django-axes needs a request, so Client.login won't do)."""
+    response = Client().post("/account/login/", {"username": email, "password": password})
+    return response.status_code == 302
+
+
 def make_person(email: str, full_name: str, role: str, **fields: Any) -> Person:
     return Person.objects.create_user(email, PASSWORD, full_name=full_name, role=role, **fields)
 
