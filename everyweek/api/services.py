@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from everyweek.api.models import ApiToken, TokenScope
 from everyweek.core import audit
@@ -21,22 +22,47 @@ def _digest(secret: str) -> str:
 
 
 class TokenError(ValueError):
-    pass
+    """A refused token request; `field` names the input at fault when it is a validation error."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def allowed_scopes(person: Person) -> list[TokenScope]:
+    """The scopes a person's tokens may carry: admin scope for administrators only."""
+    if person.is_active and person.role == Role.ADMIN:
+        return [TokenScope.READ, TokenScope.WRITE, TokenScope.ADMIN]
+    return [TokenScope.READ, TokenScope.WRITE]
 
 
 @transaction.atomic
 def create_token(
-    *, actor: Person, owner: Person, name: str, scope: str = TokenScope.READ, expires_at: Any = None
+    *,
+    actor: Person,
+    owner: Person,
+    name: str,
+    scope: str = TokenScope.READ,
+    expires_at: dt.datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Returns the token row and the plain secret, which is never stored and never shown again."""
-    if scope == TokenScope.ADMIN and owner.role != Role.ADMIN:
-        raise TokenError("Only administrators can hold admin tokens.")
     if actor.pk != owner.pk and actor.role != Role.ADMIN:
-        raise TokenError("Only administrators can create tokens for someone else.")
+        raise TokenError(_("Only administrators can create tokens for someone else."))
+    if not owner.is_active:
+        raise TokenError(_("Tokens cannot be created for someone who has left."))
+    if scope == TokenScope.ADMIN and owner.role != Role.ADMIN:
+        raise TokenError(_("Only administrators can hold admin tokens."))
+    if scope not in allowed_scopes(owner):
+        raise TokenError(_("Unknown scope."), field="scope")
+    name = name.strip()
+    if not name:
+        raise TokenError(_("Give the token a name, so you can tell it apart later."), field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise TokenError(_("The expiry date must be in the future."), field="expires_at")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         owner=owner,
-        name=name,
+        name=name[:100],
         prefix=secret[:10],
         digest=_digest(secret),
         scope=scope,
@@ -48,7 +74,7 @@ def create_token(
 
 def authenticate_token(secret: str) -> ApiToken | None:
     """The live token for this secret, or None. Marks it used at most once a minute."""
-    if not secret.startswith(TOKEN_PREFIX):
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = timezone.now()
     token = (
@@ -60,6 +86,7 @@ def authenticate_token(secret: str) -> ApiToken | None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

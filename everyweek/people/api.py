@@ -13,11 +13,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Router, Schema, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from everyweek.api import errors
 from everyweek.api.auth import caller, require_admin
+from everyweek.api.pagination import paginated
 from everyweek.api.schemas import NamedRef, as_dict
 from everyweek.core.access import get_person_for_user, visible_people
 from everyweek.people import services
@@ -217,7 +217,7 @@ def _person_out(actor: Person, pk: int) -> Person:
 
 
 @people.get("", response=list[PersonOut], summary="List the people you may see")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_people(
     request: HttpRequest,
     q: str = "",
@@ -324,7 +324,7 @@ def import_people(request: HttpRequest, file: File[UploadedFile]) -> dict[str, A
 
 
 @departments.get("", response=list[DepartmentOut], summary="List departments")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_departments(request: HttpRequest, q: str = "") -> QuerySet[Department]:
     caller(request)
     found = Department.objects.all()
@@ -357,7 +357,7 @@ def update_department(
 
 
 @teams.get("", response=list[TeamOut], summary="List teams")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_teams(request: HttpRequest, department: int | None = None) -> QuerySet[Team]:
     caller(request)
     found = Team.objects.select_related("department")
@@ -389,7 +389,7 @@ def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Team:
 
 
 @partners.get("", response=list[PartnerOut], summary="List partners and suppliers")
-@paginate(LimitOffsetPagination)
+@paginated
 def list_partners(
     request: HttpRequest, q: str = "", kind: PartnerKind | None = None, active: bool | None = None
 ) -> QuerySet[PartnerOrganisation]:
