@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "everyweek.core",
     "everyweek.people",
     "everyweek.customers",
+    "everyweek.feedback",
     "everyweek.notifications",
     "everyweek.api",
     "everyweek.demo",
