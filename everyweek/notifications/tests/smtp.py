@@ -1,8 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for tests.
 
-    with smtp_server(settings) as smtp:
-        ...  # Django's SMTP backend now talks to it
-        assert smtp.messages[0].text_body()
+Use it as `with smtp_server(settings) as smtp:`; inside, Django's SMTP backend talks to it and
+`smtp.messages` holds what arrived.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -105,6 +106,7 @@ def test_email_is_delivered_after_commit_and_stored_as_sent(
     [message] = mail.outbox
     assert message.to == ["bruno@example.com"]
     assert message.extra_headers["Content-Language"] == "it"
+    assert isinstance(message, EmailMultiAlternatives)
     assert message.alternatives[0][1] == "text/html"
 
 
