@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -133,13 +134,23 @@ def _weighted(rng: random.Random, weights: Sequence[tuple[T, int]]) -> T:
     return rng.choices([v for v, _w in weights], [w for _v, w in weights])[0]
 
 
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "'": "", " ": ""})
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _plain(text: str) -> str:
+    """Lower-case ASCII: "Jürgen" -> "juergen", "Élodie" -> "elodie"."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_UMLAUTS))
+    return "".join(c for c in text if c.isascii())
 
 
 def _ascii(text: str) -> str:
-    text = text.lower().translate(_TRANSLIT)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if c.isascii() and (c.isalnum() or c in ".-"))
+    """An address-safe form of a name: "D'Angelo" -> "dangelo", "De Luca" -> "deluca"."""
+    return "".join(c for c in _plain(text) if c.isalnum() or c == ".")
+
+
+def _domain(company: str) -> str:
+    """A reserved .example domain: "Maple & Finch Ltd" -> "maple-finch-ltd.example"."""
+    return "-".join(re.findall(r"[a-z0-9]+", _plain(company))) + ".example"
 
 
 def _unique(local: str, domain: str, taken: set[str]) -> str:
@@ -387,7 +398,7 @@ def _partners(ctx: _Context) -> None:
             name=p.name,
             kind=p.kind,
             contact_name=p.contact_name,
-            contact_email=f"{_ascii(p.contact_name.split()[0])}@{_ascii(p.name.replace(' ', '-'))}.example",
+            contact_email=f"{_ascii(p.contact_name.split()[0])}@{_domain(p.name)}",
             locale=p.locale,
             description=p.description,
         )
@@ -416,7 +427,7 @@ def _customers(ctx: _Context) -> None:
         if rng.random() < 0.05:
             email = ""  # phone-only customers exist too
         elif company:
-            email = _unique(_ascii(first), f"{_ascii(company.replace(' ', '-'))}.example", taken)
+            email = _unique(_ascii(first), _domain(company), taken)
         else:
             style = rng.randrange(3)
             local = [f"{first}.{last}", f"{first}{last}", f"{first[0]}.{last}"][style]
@@ -434,8 +445,14 @@ def _customers(ctx: _Context) -> None:
     Customer.objects.bulk_create(ctx.customers, batch_size=500)
 
 
+class DemoAlreadyLoaded(RuntimeError):
+    """Generating twice would clash on the fixed sign-in addresses; delete first."""
+
+
 @transaction.atomic
 def generate(seed: int = DEFAULT_SEED, *, photos: bool = True) -> DemoSummary:
+    if is_loaded():
+        raise DemoAlreadyLoaded("The demo organisation is already loaded; delete it first.")
     ctx = _Context(
         seed=seed,
         today=timezone.localdate(),

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.test import Client
 
@@ -13,7 +14,14 @@ from everyweek.core.models import AuditEvent
 from everyweek.customers.models import Customer
 from everyweek.demo import generator
 from everyweek.demo.models import GeneratedObject
-from everyweek.people.models import Department, PartnerOrganisation, Person, Role, Team
+from everyweek.people.models import (
+    Department,
+    PartnerOrganisation,
+    Person,
+    Role,
+    Team,
+    validate_time_zone,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +109,28 @@ def test_teams_have_consistent_languages_and_time_zones() -> None:
         "es",
         "fr",
     }
+    # Many Thai customers give their name in Thai script.
+    thai_names = Customer.objects.filter(locale="th").values_list("name", flat=True)
+    assert any("\u0e00" <= name[0] <= "\u0e7f" for name in thai_names)
     hires = [d for d in Person.objects.values_list("hire_date", flat=True) if d]
     assert (max(hires) - min(hires)).days > 8 * 365
+
+
+def test_generated_addresses_and_time_zones_are_valid() -> None:
+    generator.generate(photos=False)
+    emails = [
+        *Person.objects.values_list("email", flat=True),
+        *Customer.objects.exclude(email="").values_list("email", flat=True),
+        *PartnerOrganisation.objects.values_list("contact_email", flat=True),
+    ]
+    for email in emails:
+        validate_email(email)
+    assert len(set(emails)) == len(emails)
+    for zone in {
+        *Person.objects.values_list("time_zone", flat=True),
+        *Customer.objects.values_list("time_zone", flat=True),
+    }:
+        validate_time_zone(zone)
 
 
 def test_everything_generated_is_marked_and_deleted_without_touching_real_data(
@@ -172,4 +200,6 @@ def test_demo_command_loads_once() -> None:
     call_command("demo", "--no-serve", stdout=out)
     assert (Person.objects.count(), Customer.objects.count()) == (people, customers)
     assert "already loaded" in out.getvalue()
+    with pytest.raises(generator.DemoAlreadyLoaded):
+        generator.generate()
     assert "agent@demo.everyweek.test" in out.getvalue()
