@@ -201,6 +201,13 @@ class Survey(models.Model):
     reminder_after_hours = models.PositiveIntegerField(_("reminder after (hours)"), default=72)
     link_valid_days = models.PositiveIntegerField(_("link valid for (days)"), default=30)
     show_agent = models.BooleanField(_("show the agent's name and photo"), default=True)
+    # A recovery survey is sent by a leader after following up with an unhappy customer; its
+    # answers are reported on the follow-up case and never open another one.
+    is_recovery = models.BooleanField(
+        _("recovery survey"),
+        default=False,
+        help_text=_("Sent after a follow-up to ask whether the customer feels better now."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -244,6 +251,8 @@ class InvitationStatus(models.TextChoices):
     RESPONDED = "responded", _("Responded")
     EXPIRED = "expired", _("Expired")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    # A link handed to a helpdesk to embed, or for a customer without an email address.
+    LINK = "link", _("Link only, not emailed")
 
 
 class SurveyInvitation(models.Model):

@@ -23,6 +23,7 @@ from everyweek.feedback.models import (
     Interaction,
     InteractionCredit,
     Survey,
+    SurveyInvitation,
     SurveyResponse,
 )
 from everyweek.people.models import Person, Team
@@ -75,6 +76,8 @@ class ResponseInput:
     reason_codes: list[str] = field(default_factory=list)
     language: str = ""
     is_generated: bool = False
+    # Set for answers given through our own survey link, so the response points at its invitation.
+    invitation: SurveyInvitation | None = None
 
 
 def validate_scores(nps: int | None, csat: int | None, csat_scale: int, ces: int | None) -> None:
@@ -200,10 +203,14 @@ def record_response(data: ResponseInput, *, actor: Any = None) -> tuple[SurveyRe
         "submitted_at": data.submitted_at,
         "is_generated": data.is_generated,
     }
+    if data.invitation is not None:
+        values["invitation"] = data.invitation
     response, created = SurveyResponse.objects.update_or_create(
         source=data.source, external_id=data.external_id, defaults=values
     )
-    reason = _follow_up_reason(response, FeedbackSettings.load())
+    # A recovery survey reports back on its follow-up case instead of opening another one.
+    is_recovery = data.survey is not None and data.survey.is_recovery
+    reason = None if is_recovery else _follow_up_reason(response, FeedbackSettings.load())
     if reason:
         open_follow_up(response, reason)
     if actor is not None:
