@@ -44,6 +44,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("account/tokens/", token_list, name="api-tokens"),
     path("", include("everyweek.people.urls")),
     path("", include("everyweek.notifications.urls")),

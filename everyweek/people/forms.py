@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -8,6 +10,11 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from everyweek.people.models import Department, Person, Team
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -35,6 +42,7 @@ class PersonForm(forms.ModelForm[Person]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
         self.fields["reports_to"].queryset = Person.objects.filter(is_active=True).exclude(
             role="agent"
         )
@@ -47,6 +55,19 @@ class PersonForm(forms.ModelForm[Person]):
         if team and department and team.department_id != department.pk:
             self.add_error("team", _("This team belongs to another department."))
         return data
+
+
+class ProfileForm(forms.ModelForm[Person]):
+    """What people may change about themselves; role, team and leader stay with admins and HR."""
+
+    class Meta:
+        model = Person
+        fields = ["preferred_name", "locale", "time_zone", "photo"]
+        widgets = {"locale": forms.Select(choices=settings.LANGUAGES)}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
 
 
 class PeopleImportForm(forms.Form):

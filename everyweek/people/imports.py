@@ -177,7 +177,10 @@ def import_people_csv(stream: IO[str], *, actor: Any) -> ImportReport:
 
     rows: dict[str, tuple[int, dict[str, Any]]] = {}
     for line, raw in enumerate(reader, start=2):
-        row = {canonical: raw.get(headers[canonical], "") if canonical in headers else "" for canonical in HEADER_ALIASES}
+        row = {
+            canonical: raw.get(headers[canonical], "") if canonical in headers else ""
+            for canonical in HEADER_ALIASES
+        }
         cleaned = _clean_row(line, row, report)
         if cleaned is None:
             continue

@@ -15,5 +15,6 @@ urlpatterns = [
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="reactivate"),
     path("people/<int:pk>/invite/", views.person_invite, name="invite"),
     path("organisation/", views.organisation, name="organisation"),
+    path("account/profile/", views.profile, name="profile"),
     path("invitation/<uidb64>/<token>/", views.invitation_accept, name="invitation-accept"),
 ]

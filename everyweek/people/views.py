@@ -21,6 +21,7 @@ from everyweek.people import services
 from everyweek.people.forms import (
     InvitationAcceptForm,
     PeopleImportForm,
+    ProfileForm,
     PeopleSearchForm,
     PersonForm,
 )
@@ -122,6 +123,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.update_person(actor=person, person=person, **fields)
+        messages.success(request, _("Changes saved."))
+        return redirect("people:profile")
+    return render(request, "people/profile.html", {"form": form, "person": person})
 
 
 @admin_required

@@ -31,7 +31,12 @@ def test_good_rows_are_kept_and_bad_rows_reported_with_line_and_reason(org: Org)
         (5, "role"),
         (6, "hire_date"),
     }
-    assert Person.objects.filter(email__in=["giulia@example.com", "marco@example.com", "hans@example.com"]).count() == 3
+    assert (
+        Person.objects.filter(
+            email__in=["giulia@example.com", "marco@example.com", "hans@example.com"]
+        ).count()
+        == 3
+    )
     assert not Person.objects.filter(email="ploy@example.com").exists()
     assert "line,column,error" in report.errors_csv()
 
@@ -95,7 +100,9 @@ def test_import_is_audited(org: Org) -> None:
 
 def test_admin_uploads_a_file_and_downloads_the_error_report(org: Org) -> None:
     client = org.client_for(org.ada)
-    upload = SimpleUploadedFile("hr.csv", ("\ufeff" + HR_EXPORT).encode("utf-8"), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "hr.csv", ("\ufeff" + HR_EXPORT).encode("utf-8"), content_type="text/csv"
+    )
     response = client.post("/people/import/", {"file": upload})
     body = response.content.decode()
     assert response.status_code == 200

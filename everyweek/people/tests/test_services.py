@@ -64,8 +64,15 @@ def test_form_refuses_a_team_of_another_department(org: Org) -> None:
     client = org.client_for(org.ada)
     response = client.post(
         f"/people/{org.alice.pk}/edit/",
-        {"email": "alice@example.com", "full_name": "Alice", "role": "agent", "department": org.sales.pk,
-         "team": org.alpha.pk, "locale": "en", "time_zone": "UTC"},
+        {
+            "email": "alice@example.com",
+            "full_name": "Alice",
+            "role": "agent",
+            "department": org.sales.pk,
+            "team": org.alpha.pk,
+            "locale": "en",
+            "time_zone": "UTC",
+        },
     )
     assert response.status_code == 200
     assert "another department" in response.content.decode()
@@ -82,7 +89,9 @@ def test_invitation_is_stored_in_the_outbox_in_the_persons_language(org: Org) ->
 def test_invitation_link_sets_the_password_once(org: Org) -> None:
     url = services.set_password_url(org.bruno).split("8000", 1)[-1]
     client = Client()
-    response = client.post(url, {"new_password1": "a much better pass 7", "new_password2": "a much better pass 7"})
+    response = client.post(
+        url, {"new_password1": "a much better pass 7", "new_password2": "a much better pass 7"}
+    )
     assert response.status_code == 302
     assert can_sign_in("bruno@example.com", "a much better pass 7")
     # The token is bound to the old password hash, so the same link no longer works.
@@ -93,14 +102,18 @@ def test_repeated_wrong_passwords_lock_the_account_out(org: Org) -> None:
     client = Client()
     for _ in range(5):
         client.post("/account/login/", {"username": "alice@example.com", "password": "wrong"})
-    response = client.post("/account/login/", {"username": "alice@example.com", "password": PASSWORD})
+    response = client.post(
+        "/account/login/", {"username": "alice@example.com", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
 
 
 def test_sign_in_is_case_insensitive_and_audited(org: Org) -> None:
     client = Client()
-    response = client.post("/account/login/", {"username": "Alice@Example.com", "password": PASSWORD})
+    response = client.post(
+        "/account/login/", {"username": "Alice@Example.com", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="person.sign_in", actor=org.alice).exists()
 
@@ -110,3 +123,24 @@ def test_sign_out_needs_a_post(org: Org) -> None:
     assert client.get("/account/logout/").status_code == 405
     assert client.post("/account/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_people_edit_their_own_preferences_but_not_their_role(org: Org) -> None:
+    client = org.client_for(org.alice)
+    response = client.post(
+        "/account/profile/",
+        {"preferred_name": "Ali", "locale": "de", "time_zone": "Europe/Berlin", "role": "admin"},
+    )
+    assert response.status_code == 302
+    org.alice.refresh_from_db()
+    assert (org.alice.preferred_name, org.alice.locale, org.alice.role) == ("Ali", "de", Role.AGENT)
+    assert AuditEvent.objects.filter(action="person.update", actor=org.alice).exists()
+
+
+def test_profile_refuses_an_unknown_time_zone(org: Org) -> None:
+    response = org.client_for(org.alice).post(
+        "/account/profile/", {"preferred_name": "", "locale": "en", "time_zone": "Mars/Olympus"}
+    )
+    assert response.status_code == 200
+    org.alice.refresh_from_db()
+    assert org.alice.time_zone == "UTC"
