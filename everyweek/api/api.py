@@ -75,12 +75,14 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obj
     """The response carries the secret once; only a digest is stored. A token never carries
     more than the request that creates it: a write token cannot mint an admin token."""
     actor = require_scope(request, TokenScope.WRITE)
-    if SCOPE_LEVELS[payload.scope] > SCOPE_LEVELS[TokenScope(effective_scope(request))]:
-        raise errors.insufficient_scope(payload.scope)
     owner = actor
     if payload.owner_id is not None and payload.owner_id != actor.pk:
         require_scope(request, TokenScope.ADMIN)
         owner = get_person_for_user(actor, payload.owner_id)
+    # Scopes the owner may not hold at all are refused by the service, as permission_denied.
+    stronger = SCOPE_LEVELS[payload.scope] > SCOPE_LEVELS[TokenScope(effective_scope(request))]
+    if stronger and payload.scope in services.allowed_scopes(owner):
+        raise errors.insufficient_scope(payload.scope)
     token, secret = services.create_token(
         actor=actor,
         owner=owner,

@@ -127,10 +127,10 @@ def require_scope(request: HttpRequest, needed: str) -> Person:
     admin token stops reaching admin endpoints.
     """
     person = caller(request)
-    if not has_scope(request, needed):
-        raise errors.insufficient_scope(needed)
     if needed == TokenScope.ADMIN and not is_admin(person):
         raise errors.permission_denied()
+    if not has_scope(request, needed):
+        raise errors.insufficient_scope(needed)
     return person
 
 

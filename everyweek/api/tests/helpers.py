@@ -4,6 +4,7 @@ never leak from one test into the next (or into a shared Redis)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -63,7 +64,7 @@ def api_for(person: Person, scope: str = TokenScope.READ) -> Api:
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body = json.loads(response.content)
     assert set(body) == {"error"}
     assert set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code
