@@ -18,11 +18,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/setlang/", core_views.set_language, name="set-language"),
     path("audit/", core_views.audit_list, name="audit"),
-    path(
-        "account/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("account/login/", core_views.SignInView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password-reset/",

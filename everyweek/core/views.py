@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +15,21 @@ from everyweek.core.access import visible_people
 from everyweek.core.decorators import admin_required
 from everyweek.core.models import AuditEvent
 from everyweek.people import services as people_services
+
+
+class SignInView(LoginView):
+    """Django's sign-in; in the demo it also lists the generated sign-ins, one per role."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.ENVIRONMENT == "demo":
+            from everyweek.demo import generator
+
+            context["demo_logins"] = generator.demo_logins()
+            context["demo_password"] = generator.DEMO_PASSWORD
+        return context
 
 
 @login_required

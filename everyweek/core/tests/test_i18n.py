@@ -58,3 +58,13 @@ def test_times_show_in_the_viewers_time_zone(org: Org) -> None:
 
 def test_the_demo_banner_says_data_is_generated(org: Org) -> None:
     assert "generated" in org.client_for(org.alice).get("/").content.decode()
+
+
+def test_the_demo_sign_in_page_lists_one_account_per_role(db) -> None:  # type: ignore[no-untyped-def]
+    from everyweek.demo import generator
+
+    generator.generate(photos=False)
+    body = Client().get("/account/login/").content.decode()
+    for role in ("agent", "lead", "manager", "executive", "admin"):
+        assert f"{role}@demo.everyweek.test" in body
+    assert generator.DEMO_PASSWORD in body
