@@ -173,3 +173,12 @@ def test_retrying_a_sent_email_changes_nothing(org: Org) -> None:
     assert "This email was already sent." in response.content.decode()
     email.refresh_from_db()
     assert (email.status, email.attempts) == (EmailStatus.SENT, 0)
+
+
+def test_the_outbox_speaks_the_admins_language(org: Org) -> None:
+    org.ada.locale = "it"
+    org.ada.save()
+    make_email(status=EmailStatus.FAILED)
+    page = org.client_for(org.ada).get(OUTBOX).content.decode()
+    assert "Posta in uscita" in page
+    assert "Non riuscita" in page
