@@ -107,16 +107,20 @@ class Clock(Protocol):
 
 
 class AroundTheClock:
-    """The clock of a standard without a calendar: every minute counts."""
+    """The clock of a standard without a calendar: every minute counts.
+
+    Timestamps, not `end - start`: Python subtracts two datetimes sharing a tzinfo by wall time,
+    so a Rome day across the March change would count 24 hours instead of 23.
+    """
 
     def seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
-        return max((end - start).total_seconds(), 0.0)
+        return max(end.timestamp() - start.timestamp(), 0.0)
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> float:
         return self.seconds_between(start, end) / 60
 
     def add_minutes(self, start: dt.datetime, minutes: float) -> dt.datetime:
-        return start + dt.timedelta(minutes=minutes)
+        return start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
 
 
 AROUND_THE_CLOCK = AroundTheClock()

@@ -126,7 +126,7 @@ def measure(
         and interaction.pending_seconds
         and elapsed
     ):
-        wall = (end - interaction.created_at).total_seconds()
+        wall = end.timestamp() - interaction.created_at.timestamp()
         share = min(interaction.pending_seconds / wall, 1.0) if wall > 0 else 1.0
         elapsed *= 1.0 - share
     elapsed = round(elapsed, 2)
