@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -47,6 +48,9 @@ class OutboundEmail(models.Model):
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Files sent with the email, e.g. a calendar invitation:
+    # [{"filename": "x.ics", "mimetype": "text/calendar", "content": "...", "base64": false}]
+    attachments = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

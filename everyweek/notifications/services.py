@@ -10,14 +10,16 @@ growing delay between automatic attempts.
 
 from __future__ import annotations
 
+import base64
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
@@ -79,10 +81,12 @@ def send_email(
     template: str,
     context: dict[str, Any],
     language: str | None = None,
+    attachments: Sequence[tuple[str, str | bytes, str]] = (),
 ) -> OutboundEmail:
     """Store an email in the recipient's language and deliver it after the transaction commits.
 
     If the surrounding transaction rolls back, the email is neither stored nor sent.
+    `attachments` are (filename, content, mimetype), as Django's EmailMessage.attach takes them.
     """
     recipient = to if isinstance(to, Person) else None
     address = to.email if isinstance(to, Person) else to
@@ -96,9 +100,17 @@ def send_email(
         subject=subject[:255],
         body_text=text,
         body_html=html,
+        attachments=[_stored_attachment(*a) for a in attachments],
     )
     _enqueue_delivery(email.pk)
     return email
+
+
+def _stored_attachment(filename: str, content: str | bytes, mimetype: str) -> dict[str, Any]:
+    if isinstance(content, bytes):
+        encoded = base64.b64encode(content).decode("ascii")
+        return {"filename": filename, "mimetype": mimetype, "content": encoded, "base64": True}
+    return {"filename": filename, "mimetype": mimetype, "content": content, "base64": False}
 
 
 def _enqueue_delivery(email_id: int) -> None:
@@ -117,35 +129,40 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for item in email.attachments or []:
+        content = base64.b64decode(item["content"]) if item.get("base64") else item["content"]
+        message.attach(item["filename"], content, item["mimetype"])
     return message
 
 
 def deliver(email_id: int) -> OutboundEmail | None:
     """Hand one queued email to the email backend. Idempotent: sends at most once.
 
-    The row stays locked while the SMTP conversation runs, so a second worker given the same
-    email waits, then finds it sent (or failed) and does nothing. Anything not queued is
-    left alone: a failed email goes out again only once a retry has queued it.
+    The email is claimed with one atomic UPDATE (queued -> sending), so of two workers given
+    the same email only one sends it; no lock is held during the SMTP conversation, which on
+    SQLite would block every other write for as long as the mail server takes. A worker that
+    dies mid-send leaves the email "sending"; `retry_due_emails` queues it again later.
     """
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != EmailStatus.QUEUED:
-            return email
-        email.attempts += 1
-        email.last_attempt_at = timezone.now()
-        try:
-            _message(email).send()
-        except Exception as exc:
-            # Any failure (refused connection, timeout, rejected address) is recorded for the
-            # admin and the retry; it must not roll back the attempt count.
-            logger.warning("Email %s to %s failed: %s", email.pk, email.to_email, exc)
-            email.status = EmailStatus.FAILED
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            email.status = EmailStatus.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-        email.save(update_fields=["status", "attempts", "last_attempt_at", "last_error", "sent_at"])
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(pk=email_id, status=EmailStatus.QUEUED).update(
+        status=EmailStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
+    )
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if not claimed or email is None:
+        return email
+    try:
+        _message(email).send()
+    except Exception as exc:
+        # Any failure (refused connection, timeout, rejected address) is recorded for the
+        # admin and the retry.
+        logger.warning("Email %s to %s failed: %s", email.pk, email.to_email, exc)
+        email.status = EmailStatus.FAILED
+        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    else:
+        email.status = EmailStatus.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+    email.save(update_fields=["status", "last_error", "sent_at"])
     return email
 
 
@@ -191,6 +208,7 @@ def retry_due_emails(now: datetime | None = None) -> int:
         OutboundEmail.objects.filter(
             Q(status=EmailStatus.FAILED, attempts__lt=settings.EMAIL_MAX_ATTEMPTS)
             | Q(status=EmailStatus.QUEUED, queued_at__lt=stale_before)
+            | Q(status=EmailStatus.SENDING, last_attempt_at__lt=stale_before)
         )
         .order_by("pk")
         .only("pk", "status", "attempts", "last_attempt_at")
@@ -214,7 +232,12 @@ def _requeue(email_id: int, now: datetime, stale_before: datetime) -> bool:
         return False
     due_failed = email.status == EmailStatus.FAILED and email.attempts < settings.EMAIL_MAX_ATTEMPTS
     stale_queued = email.status == EmailStatus.QUEUED and email.queued_at < stale_before
-    if not (due_failed or stale_queued):
+    stale_sending = (
+        email.status == EmailStatus.SENDING
+        and email.last_attempt_at is not None
+        and email.last_attempt_at < stale_before
+    )
+    if not (due_failed or stale_queued or stale_sending):
         return False
     email.status = EmailStatus.QUEUED
     email.queued_at = now
