@@ -8,6 +8,7 @@ from django.views.static import serve
 
 from everyweek.api.urls import api
 from everyweek.api.views import token_list
+from everyweek.core import health
 from everyweek.core import views as core_views
 from everyweek.people.forms import OutboxPasswordResetForm
 
@@ -49,6 +50,8 @@ urlpatterns = [
     path("account/tokens/", token_list, name="api-tokens"),
     path("", include("everyweek.people.urls")),
     path("", include("everyweek.notifications.urls")),
+    path("", include("everyweek.feedback.standards_urls")),
+    path("healthz", health.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

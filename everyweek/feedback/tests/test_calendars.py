@@ -24,8 +24,8 @@ NINE_TO_FIVE = {str(d): [["09:00", "17:00"]] for d in range(5)}
 WITH_LUNCH = {str(d): [["09:00", "13:00"], ["14:00", "18:00"]] for d in range(5)}
 
 
-def rome(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=ROME)  # type: ignore[misc]
+def rome(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ROME)
 
 
 def test_weekend_is_not_counted() -> None:

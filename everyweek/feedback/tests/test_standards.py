@@ -26,8 +26,8 @@ NINE_TO_FIVE = {str(d): [["09:00", "17:00"]] for d in range(5)}
 _ids = itertools.count(1)
 
 
-def rome(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=ROME)  # type: ignore[misc]
+def rome(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ROME)
 
 
 def interaction(
