@@ -32,6 +32,8 @@ def _everyone(user: Any) -> bool:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home", _everyone, "/"),
     NavItem(_("People"), "people:list", _everyone, "/people/"),
+    NavItem(_("Feedback"), "feedback:list", _everyone, "/feedback/"),
+    NavItem(_("Follow-ups"), "feedback:cases", is_leader, "/feedback/follow-ups/"),
     NavItem(_("Service standards"), "standards:list", is_leader, "/standards/"),
     NavItem(_("Organisation"), "people:organisation", is_leader, "/organisation/"),
     NavItem(_("API tokens"), "api-tokens", _everyone, "/account/tokens/"),
