@@ -11,10 +11,13 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from everyweek.core.access import visible_people
+from everyweek.core import home as home_panels
 from everyweek.core.decorators import admin_required
 from everyweek.core.models import AuditEvent
 from everyweek.people import services as people_services
+from everyweek.people.models import Person
+
+HOME_LIST_SIZE = 12
 
 
 class SignInView(LoginView):
@@ -34,25 +37,46 @@ class SignInView(LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"panels": home_panels.render_context(request)})
+
+
+def profile_panel(request: HttpRequest) -> dict[str, Any]:
     person = request.user
-    team_members = (
-        visible_people(person).filter(team_id=person.team_id, is_active=True).exclude(pk=person.pk)
-        if person.team_id
-        else visible_people(person).none()
+    return {
+        "person": person,
+        "leader": person.reports_to,
+        "skip_leader": person.reports_to.reports_to if person.reports_to else None,
+    }
+
+
+def team_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Colleagues in the same team; a leader's own reports are listed in their own panel."""
+    person = request.user
+    if not person.team_id:
+        return None
+    peers = (
+        Person.objects.filter(team_id=person.team_id, is_active=True)
+        .exclude(pk=person.pk)
+        .exclude(reports_to=person)
+        .order_by("full_name")
     )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "person": person,
-            "leader": person.reports_to,
-            "skip_leader": person.reports_to.reports_to if person.reports_to else None,
-            "team_members": team_members.select_related("team")[:12],
-            "direct_reports": person.direct_reports.filter(is_active=True).order_by("full_name")[
-                :20
-            ],
-        },
-    )
+    count = peers.count()
+    if not count:
+        return None
+    return {"team": person.team, "members": peers[:HOME_LIST_SIZE], "count": count}
+
+
+def reports_panel(request: HttpRequest) -> dict[str, Any] | None:
+    reports = request.user.direct_reports.filter(is_active=True).order_by("full_name")
+    count = reports.count()
+    if not count:
+        return None
+    return {"reports": reports[:HOME_LIST_SIZE], "count": count}
+
+
+home_panels.register(home_panels.Panel("core/panels/profile.html", profile_panel, order=0))
+home_panels.register(home_panels.Panel("core/panels/reports.html", reports_panel, order=80))
+home_panels.register(home_panels.Panel("core/panels/team.html", team_panel, order=90))
 
 
 @require_POST
