@@ -124,6 +124,24 @@ def conflict(message: str) -> ApiError:
     return ApiError(409, "conflict", message)
 
 
+def unknown_reference(field: str) -> ApiError:
+    return invalid(field, _("Nothing with this id exists."))
+
+
+def team_outside_department() -> ApiError:
+    return invalid("team_id", _("This team belongs to another department."))
+
+
+def cannot_deactivate_yourself() -> ApiError:
+    return conflict(_("You cannot deactivate yourself."))
+
+
+def file_too_large(limit_mb: int) -> ApiError:
+    return ApiError(
+        413, "too_large", _("The file is larger than %(size)s MB.") % {"size": limit_mb}
+    )
+
+
 def body(code: str, message: str, details: Sequence[Detail] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
 
@@ -298,21 +316,3 @@ OPENAPI_RESPONSES = {
     "422": "The parameters or the body are not valid; `details` says which.",
     "429": "Too many requests or failed sign-ins; wait for `Retry-After` seconds.",
 }
-
-
-def unknown_reference(field: str) -> ApiError:
-    return invalid(field, _("Nothing with this id exists."))
-
-
-def team_outside_department() -> ApiError:
-    return invalid("team_id", _("This team belongs to another department."))
-
-
-def cannot_deactivate_yourself() -> ApiError:
-    return conflict(_("You cannot deactivate yourself."))
-
-
-def file_too_large(limit_mb: int) -> ApiError:
-    return ApiError(
-        413, "too_large", _("The file is larger than %(size)s MB.") % {"size": limit_mb}
-    )
