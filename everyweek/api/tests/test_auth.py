@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -238,3 +239,21 @@ def test_session_requests_are_rate_limited_per_person(org: Org, settings: Any) -
     client = org.client_for(org.alice)
     assert client.get("/api/me").status_code == 200
     assert_error(client.get("/api/me"), 429, "rate_limited")
+
+
+def test_read_tokens_are_refused_by_every_write_endpoint(org: Org) -> None:
+    """Walks the OpenAPI document, so endpoints added by any app later are covered too."""
+    schema = Client().get("/api/openapi.json").json()
+    api = api_for(org.ada, TokenScope.READ)
+    checked = 0
+    for path, operations in schema["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method, operation in operations.items():
+            if method == "get" or not operation.get("security"):
+                continue  # reads, and public endpoints that take no token at all
+            response = api.client.generic(
+                method.upper(), url, "{}", content_type="application/json", headers=api.headers
+            )
+            assert_error(response, 403, "insufficient_scope")
+            checked += 1
+    assert checked >= 15
