@@ -49,13 +49,6 @@ class PersonForm(forms.ModelForm[Person]):
         self.fields["team"].queryset = Team.objects.select_related("department")
         self.fields["department"].queryset = Department.objects.all()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        team, department = data.get("team"), data.get("department")
-        if team and department and team.department_id != department.pk:
-            self.add_error("team", _("This team belongs to another department."))
-        return data
-
 
 class ProfileForm(forms.ModelForm[Person]):
     """What people may change about themselves; role, team and leader stay with admins and HR."""

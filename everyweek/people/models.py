@@ -174,6 +174,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.preferred_name or self.full_name.split(" ")[0]
 
+    def clean(self) -> None:
+        super().clean()
+        # Enforced here so forms, the API, imports and services all keep the same rule.
+        if self.team_id and self.department_id and self.team.department_id != self.department_id:
+            raise ValidationError({"team": _("This team belongs to another department.")})
+
     @property
     def is_staff(self) -> bool:
         """Administrators reach the Django admin; nobody else does."""

@@ -144,3 +144,10 @@ def test_profile_refuses_an_unknown_time_zone(org: Org) -> None:
     assert response.status_code == 200
     org.alice.refresh_from_db()
     assert org.alice.time_zone == "UTC"
+
+
+def test_services_refuse_a_team_outside_the_department(org: Org) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.update_person(actor=org.ada, person=org.alice, team=org.hunters)
