@@ -12,4 +12,4 @@ from everyweek.people.models import Person
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: Person  # type: ignore[assignment]
+    user: Person
