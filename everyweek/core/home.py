@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from everyweek.core.types import AuthenticatedHttpRequest
 
-PanelContext = Callable[[HttpRequest], dict[str, Any] | None]
+PanelContext = Callable[[AuthenticatedHttpRequest], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def register(panel: Panel) -> None:
         _PANELS.sort(key=lambda p: p.order)
 
 
-def render_context(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
+def render_context(request: AuthenticatedHttpRequest) -> list[tuple[str, dict[str, Any]]]:
     panels = []
     for panel in _PANELS:
         context = panel.context(request)

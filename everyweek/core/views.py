@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from everyweek.core import home as home_panels
 from everyweek.core.decorators import admin_required
 from everyweek.core.models import AuditEvent
+from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.people import services as people_services
 from everyweek.people.models import Person
 
@@ -36,11 +37,11 @@ class SignInView(LoginView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": home_panels.render_context(request)})
 
 
-def profile_panel(request: HttpRequest) -> dict[str, Any]:
+def profile_panel(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     person = request.user
     return {
         "person": person,
@@ -49,7 +50,7 @@ def profile_panel(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def team_panel(request: HttpRequest) -> dict[str, Any] | None:
+def team_panel(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     """Colleagues in the same team; a leader's own reports are listed in their own panel."""
     person = request.user
     if not person.team_id:
@@ -66,7 +67,7 @@ def team_panel(request: HttpRequest) -> dict[str, Any] | None:
     return {"team": person.team, "members": peers[:HOME_LIST_SIZE], "count": count}
 
 
-def reports_panel(request: HttpRequest) -> dict[str, Any] | None:
+def reports_panel(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     reports = request.user.direct_reports.filter(is_active=True).order_by("full_name")
     count = reports.count()
     if not count:

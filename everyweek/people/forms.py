@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -43,11 +43,10 @@ class PersonForm(forms.ModelForm[Person]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
-        self.fields["reports_to"].queryset = Person.objects.filter(is_active=True).exclude(
-            role="agent"
-        )
-        self.fields["team"].queryset = Team.objects.select_related("department")
-        self.fields["department"].queryset = Department.objects.all()
+        fields = cast(dict[str, forms.ModelChoiceField[Any]], self.fields)
+        fields["reports_to"].queryset = Person.objects.filter(is_active=True).exclude(role="agent")
+        fields["team"].queryset = Team.objects.select_related("department")
+        fields["department"].queryset = Department.objects.all()
 
 
 class ProfileForm(forms.ModelForm[Person]):
@@ -85,7 +84,7 @@ class PeopleSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         from everyweek.people.models import Role
 
-        self.fields["role"].choices = [("", _("Any role")), *Role.choices]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("Any role")), *Role.choices]
 
 
 class InvitationAcceptForm(SetPasswordForm):  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -17,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from everyweek.core.access import can_edit_person, get_person_for_user, is_admin, visible_people
 from everyweek.core.decorators import admin_required, leader_required
+from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.people import services
 from everyweek.people.forms import (
     InvitationAcceptForm,
     PeopleImportForm,
-    ProfileForm,
     PeopleSearchForm,
     PersonForm,
+    ProfileForm,
 )
 from everyweek.people.imports import import_people_csv
 from everyweek.people.models import Department, PartnerOrganisation, Person
@@ -49,7 +51,7 @@ class _Echo:
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HttpRequest) -> HttpResponseBase:
     form = PeopleSearchForm(request.GET or None)
     people = visible_people(request.user).select_related("department", "team", "reports_to")
     data = form.cleaned_data if form.is_valid() else {}
@@ -126,7 +128,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = request.user
     form = ProfileForm(request.POST or None, request.FILES or None, instance=person)
     if request.method == "POST" and form.is_valid():

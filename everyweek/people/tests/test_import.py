@@ -44,6 +44,7 @@ def test_good_rows_are_kept_and_bad_rows_reported_with_line_and_reason(org: Org)
 def test_leaders_are_resolved_wherever_they_appear(org: Org) -> None:
     _run(HR_EXPORT, org)
     giulia = Person.objects.select_related("reports_to__reports_to").get(email="giulia@example.com")
+    assert giulia.reports_to is not None
     assert giulia.reports_to.email == "marco@example.com"  # defined later in the file
     assert giulia.skip_leader == org.mona  # already in the database
     assert giulia.team == Team.objects.get(name="Italia", department=org.care)
