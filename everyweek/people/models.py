@@ -177,7 +177,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         # Enforced here so forms, the API, imports and services all keep the same rule.
-        if self.team_id and self.department_id and self.team.department_id != self.department_id:
+        team = self.team if self.team_id else None
+        if team is not None and self.department_id and team.department_id != self.department_id:
             raise ValidationError({"team": _("This team belongs to another department.")})
 
     @property
