@@ -22,12 +22,20 @@ LANGUAGES = ["it", "de", "th"]
 @pytest.mark.parametrize("app", APPS)
 def test_every_string_is_translated(app: str, tmp_path: Path) -> None:
     scratch = tmp_path / app
-    shutil.copytree(APPS_DIR / app, scratch, ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo"))
+    shutil.copytree(
+        APPS_DIR / app, scratch, ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo")
+    )
     (scratch / "locale").mkdir(exist_ok=True)
     cwd = os.getcwd()
     os.chdir(scratch)
     try:
-        call_command("makemessages", locale=LANGUAGES, no_location=True, verbosity=0, ignore_patterns=["tests/*"])
+        call_command(
+            "makemessages",
+            locale=LANGUAGES,
+            no_location=True,
+            verbosity=0,
+            ignore_patterns=["tests/*"],
+        )
     finally:
         os.chdir(cwd)
     problems: list[str] = []
@@ -41,4 +49,6 @@ def test_every_string_is_translated(app: str, tmp_path: Path) -> None:
                 continue
             if "fuzzy" in entry.flags or not entry.translated():
                 problems.append(f"{language}: {entry.msgid!r}")
-    assert not problems, f"{app}: {len(problems)} untranslated strings:\n" + "\n".join(problems[:40])
+    assert not problems, f"{app}: {len(problems)} untranslated strings:\n" + "\n".join(
+        problems[:40]
+    )
