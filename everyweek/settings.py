@@ -72,6 +72,13 @@ INSTALLED_APPS = [
     "everyweek.notifications",
     "everyweek.api",
     "everyweek.demo",
+    "everyweek.integrations",
+    "everyweek.listening",
+    "everyweek.servicedesk",
+    "everyweek.careers",
+    "everyweek.week",
+    "everyweek.recognition",
+    "everyweek.scorecards",
 ]
 
 MIDDLEWARE = [

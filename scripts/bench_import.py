@@ -1,0 +1,186 @@
+#!/usr/bin/env python
+"""Benchmark: import survey responses from a vendor-style CSV through the bulk path.
+
+    .venv/bin/python scripts/bench_import.py                 # 1,000,000 rows, fresh SQLite
+    .venv/bin/python scripts/bench_import.py --rows 100000 --rerun
+    .venv/bin/python scripts/bench_import.py --database-url postgres://postgres@127.0.0.1:5432/everyweek_bench
+
+Generates the CSV in a temporary directory (Response ID, Submitted At, Rating 1-5, Comment,
+Agent Email, Ticket ID, Customer Email, Language: the columns a survey tool's export has),
+creates a fresh database with 200 agents, then times `import_file(..., bulk=True)` alone and
+prints rows/s, seconds and the peak resident memory of the process. Every response gets a
+ticket that does not exist yet (so a minimal interaction and its credit are created too),
+one customer in ten is new, about a fifth of the ratings are unhappy (a follow-up case and
+its audit event each), and 1% of the rows name an agent nobody knows (queued for mapping).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+COMMENTS = [
+    "Quick and friendly, thank you!",
+    "Grazie mille, molto gentile.",
+    "Sehr hilfreich, danke.",
+    "ขอบคุณมากค่ะ บริการดีมาก",
+    "Took too long to get an answer.",
+    "",
+    "",
+    "Problem solved on the first call.",
+]
+
+
+def generate(path: Path, rows: int, agents: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Response ID", "Submitted At", "Rating", "Comment", "Agent Email", "Ticket ID", "Customer Email", "Language"]
+        )
+        for i in range(rows):
+            agent = (
+                f"stranger{(i // 100) % 50}@outsourcer.example"
+                if i % 100 == 0
+                else f"agent{rng.randrange(agents)}@bench.example"
+            )
+            writer.writerow(
+                [
+                    f"R{i:08d}",
+                    f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z",
+                    rng.choices((1, 2, 3, 4, 5), weights=(8, 10, 12, 30, 40))[0],
+                    rng.choice(COMMENTS),
+                    agent,
+                    f"T{i:08d}",
+                    f"customer{rng.randrange(rows // 10 or 1)}@mail.example",
+                    rng.choice(("en", "it", "de", "th")),
+                ]
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL of a database to (re)create")
+    parser.add_argument("--per-row", action="store_true", help="use record_response per row instead")
+    parser.add_argument("--rerun", action="store_true", help="import the same file a second time")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="everyweek-bench-"))
+    os.environ["EVERYWEEK_DATA_DIR"] = str(work)
+    os.environ["EVERYWEEK_TASK_BACKEND"] = "immediate"
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        _recreate_postgres(args.database_url)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(work / "bench.sqlite3")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "everyweek.settings"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from everyweek.integrations import services
+    from everyweek.integrations.models import ColumnMapping, Vendor
+    from everyweek.people.models import Department, Person, Role, Team
+
+    call_command("migrate", verbosity=0)
+    care = Department.objects.create(name="Care")
+    teams = [Team.objects.create(name=f"Team {n}", department=care) for n in range(10)]
+    lead = Person.objects.create_user("lead@bench.example", None, full_name="Lead", role=Role.LEAD)
+    Person.objects.bulk_create(
+        Person(
+            email=f"agent{n}@bench.example",
+            full_name=f"Agent {n}",
+            role=Role.AGENT,
+            department=care,
+            team=teams[n % 10],
+            reports_to=lead,
+            password="!",  # noqa: S106 - an unusable password
+        )
+        for n in range(args.agents)
+    )
+    integration, _token = services.create_integration(actor=None, vendor=Vendor.GENERIC, name="Bench")
+    mapping = ColumnMapping.objects.create(
+        name="Survey export",
+        columns={
+            "response_id": "Response ID",
+            "date": "Submitted At",
+            "score": "Rating",
+            "comment": "Comment",
+            "agent_email": "Agent Email",
+            "ticket_id": "Ticket ID",
+            "customer_email": "Customer Email",
+            "language": "Language",
+        },
+        score_kind="csat",
+        csat_scale=5,
+    )
+    csv_path = work / "responses.csv"
+    started = time.perf_counter()
+    generate(csv_path, args.rows, args.agents)
+    print(f"generated {args.rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+
+    runs = 2 if args.rerun else 1
+    for run in range(runs):
+        started = time.perf_counter()
+        with csv_path.open("rb") as stream:
+            report = services.import_file(
+                integration=integration,
+                kind="spreadsheet",
+                stream=stream,
+                mapping=mapping,
+                bulk=not args.per_row,
+            )
+        seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        label = "re-run" if run else "import"
+        print(
+            f"{label}: {report.processed:,} rows in {seconds:.1f} s = {report.processed / seconds:,.0f} rows/s; "
+            f"created {report.created:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
+            f"problems {report.error_count:,}; peak RSS {peak_mb:,.0f} MB; database {connection.vendor}"
+        )
+    from everyweek.feedback.models import FollowUpCase, Interaction, SurveyResponse
+    from everyweek.integrations.models import ExternalIdentity, PendingCredit
+
+    print(
+        f"stored: {SurveyResponse.objects.count():,} responses, {Interaction.objects.count():,} interactions, "
+        f"{FollowUpCase.objects.count():,} follow-up cases, "
+        f"{ExternalIdentity.objects.filter(status='pending').count():,} agents waiting to be mapped "
+        f"({PendingCredit.objects.count():,} credits waiting)"
+    )
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _recreate_postgres(url: str) -> None:
+    import psycopg
+    from dj_database_url import parse
+
+    config = parse(url)
+    name = config["NAME"]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()
