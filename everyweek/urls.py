@@ -50,6 +50,7 @@ urlpatterns = [
     path("account/tokens/", token_list, name="api-tokens"),
     path("", include("everyweek.people.urls")),
     path("", include("everyweek.notifications.urls")),
+    path("", include("everyweek.integrations.urls")),
     path("", include("everyweek.feedback.urls")),
     path("", include("everyweek.feedback.standards_urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from everyweek.core.access import is_admin, is_leader
+from everyweek.integrations.labels import NAV_LABEL as IMPORTS_LABEL
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Organisation"), "people:organisation", is_leader, "/organisation/"),
     NavItem(_("API tokens"), "api-tokens", _everyone, "/account/tokens/"),
     NavItem(_("Outbox"), "notifications:outbox", is_admin, "/outbox/"),
+    NavItem(IMPORTS_LABEL, "integrations:list", is_admin, "/integrations/"),
     NavItem(_("Audit trail"), "audit", is_admin, "/audit/"),
     NavItem(_("Administration"), "admin:index", is_admin, "/admin/"),
 ]

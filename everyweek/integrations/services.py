@@ -251,10 +251,9 @@ def create_import_job(
     upload: UploadedFile,
     mapping: ColumnMapping | None = None,
 ) -> ImportJob:
+    """Store the upload and queue its import; a spreadsheet without columns waits for them."""
     if kind not in importers.kinds_for(integration.vendor):
         raise IntegrationError(_("This file type does not fit this integration."))
-    if kind == ImportKind.SPREADSHEET and mapping is None:
-        raise IntegrationError(_("Choose which column holds what before importing a spreadsheet."))
     job = ImportJob(
         integration=integration,
         kind=kind,
@@ -265,10 +264,32 @@ def create_import_job(
     job.file.save(Path(upload.name or "upload").name, upload, save=False)
     job.save()
     audit.record(actor, "import.create", job, {"kind": kind, "file": job.original_name})
+    if not needs_columns(job):
+        _enqueue(job)
+    return job
+
+
+def needs_columns(job: ImportJob) -> bool:
+    return job.kind == ImportKind.SPREADSHEET and job.mapping_id is None
+
+
+@transaction.atomic
+def start_import_job(*, actor: Any, job: ImportJob, mapping: ColumnMapping) -> ImportJob:
+    """Give a waiting spreadsheet import its columns and queue it."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.QUEUED:
+        raise IntegrationError(_("This import has already started."))
+    job.mapping = mapping
+    job.save(update_fields=["mapping"])
+    audit.record(actor, "import.start", job, {"mapping": mapping.name})
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: ImportJob) -> None:
     from everyweek.integrations.tasks import run_import
 
     enqueue_on_commit(run_import, job.pk)
-    return job
 
 
 def run_import_job(job_id: int, *, bulk: bool = True) -> ImportJob | None:
