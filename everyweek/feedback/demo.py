@@ -396,6 +396,7 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
                 interaction=i, person_id=i.agent_id, weight=1.0, replies=i.reply_count
             )
             for i in interactions
+            if i.agent_id is not None
         ),
         batch_size=BATCH,
     )
@@ -405,8 +406,8 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
     by_agent = {a.pk: a for a in agents}
     invited: list[tuple[SurveyInvitation, Interaction, bool]] = []
     for interaction in interactions:
-        customer = interaction.customer
-        if interaction.resolved_at is None or customer is None or not customer.email:
+        invitee = interaction.customer
+        if interaction.resolved_at is None or invitee is None or not invitee.email:
             continue
         if rng.random() > 0.55:
             continue
@@ -418,7 +419,7 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
         if responded_at > now:
             answered = False
         expires = sent + dt.timedelta(days=survey.link_valid_days)
-        status = (
+        invitation_status = (
             InvitationStatus.RESPONDED
             if answered
             else InvitationStatus.EXPIRED
@@ -430,10 +431,10 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
                 SurveyInvitation(
                     interaction=interaction,
                     survey=survey,
-                    customer=customer,
+                    customer=invitee,
                     nonce=f"{rng.getrandbits(128):032x}",
-                    language=pick_language(languages, customer.locale),
-                    status=status,
+                    language=pick_language(languages, invitee.locale),
+                    status=invitation_status,
                     scheduled_for=sent,
                     sent_at=sent,
                     opened_at=responded_at if answered else None,
@@ -453,7 +454,7 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
 
     responses: list[SurveyResponse] = []
     for invitation, interaction, answered in invited:
-        if not answered:
+        if not answered or interaction.agent_id is None:
             continue
         agent = by_agent[interaction.agent_id]
         nps = _nps(rng, form[agent.pk])
@@ -490,7 +491,7 @@ def generate_feedback(rng: random.Random, *, days: int = 365) -> dict[str, int]:
                 comment=comment,
                 reason_codes=reasons,
                 language=language,
-                submitted_at=invitation.responded_at,
+                submitted_at=invitation.responded_at or now,
                 is_generated=True,
             )
         )

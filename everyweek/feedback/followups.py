@@ -47,9 +47,10 @@ def cases_for(user: Any) -> QuerySet[FollowUpCase]:
     """The cases a leader may see: about people in their scope, or owned by or escalated to them."""
     if not is_leader(user):
         return FollowUpCase.objects.none()
-    return FollowUpCase.objects.filter(
-        person_scope(user, "agent") | Q(owner=user) | Q(escalated_to=user)
-    )
+    within = person_scope(user, "agent")
+    if not within:  # an empty Q means "everything"; OR-ing it would narrow it instead
+        return FollowUpCase.objects.all()
+    return FollowUpCase.objects.filter(within | Q(owner=user) | Q(escalated_to=user))
 
 
 def get_case_for_user(user: Any, pk: int) -> FollowUpCase:
@@ -85,6 +86,7 @@ def median_hours_to_close(cases: QuerySet[FollowUpCase]) -> float | None:
         for opened, closed in cases.filter(closed_at__isnull=False).values_list(
             "opened_at", "closed_at"
         )
+        if closed is not None
     ]
     return round(statistics.median(spans), 1) if spans else None
 
@@ -191,6 +193,7 @@ def send_recovery_survey(*, actor: Person, case: FollowUpCase) -> SurveyInvitati
             expires_at=now + dt.timedelta(days=survey.link_valid_days),
         )
     invitations.send_invitation(invitation.pk, now=now)
+    invitation.refresh_from_db()
     locked.recovery_invitation = invitation
     locked.save(update_fields=["recovery_invitation"])
     audit.record(actor, "follow_up.recovery_survey", locked, {"invitation": invitation.pk})

@@ -435,6 +435,7 @@ class ServiceStandard(models.Model):
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE
     )
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    # xgettext:no-python-format
     target_percent = models.PositiveSmallIntegerField(_("target (% of interactions)"), default=90)
     is_active = models.BooleanField(_("active"), default=True)
 

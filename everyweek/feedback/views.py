@@ -5,20 +5,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from everyweek.core import home as home_panels
 from everyweek.core.access import is_leader, visible_people
 from everyweek.core.decorators import leader_required
+from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.feedback import followups, invitations, selectors
 from everyweek.feedback.forms import (
     CaseFilterForm,
@@ -80,7 +83,9 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _stream_csv(filename: str, header: list[str], rows: Iterator[list[Any]]) -> HttpResponse:
+def _stream_csv(
+    filename: str, header: list[str], rows: Iterator[list[Any]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -134,7 +139,7 @@ def _filtered_responses(
 
 
 @login_required
-def response_list(request: HttpRequest) -> HttpResponse:
+def response_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form, responses = _filtered_responses(request)
     responses = responses.select_related("agent", "team", "customer").order_by(
         "-submitted_at", "-pk"
@@ -184,7 +189,7 @@ def response_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def response_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = selectors.get_response_for_user(request.user, pk)
     config = FeedbackSettings.load()
     text = (
@@ -220,7 +225,7 @@ def _owners(user: Any, case: FollowUpCase | None = None) -> QuerySet[Person]:
 
 
 @leader_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseFilterForm(request.GET or None, owners=_owners(user))
     data = form.cleaned_data if form.is_valid() else {}
@@ -261,7 +266,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ]
             for c in cases.iterator(chunk_size=1000)
         )
-        return _stream_csv("follow-ups.csv", CASE_COLUMNS, rows)
+        # leader_required is typed for HttpResponse; a streamed CSV is served the same way.
+        return cast(HttpResponse, _stream_csv("follow-ups.csv", CASE_COLUMNS, rows))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -278,7 +284,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @leader_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = followups.get_case_for_user(request.user, pk)
     response = case.response
     return render(
@@ -306,7 +312,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_required
 @require_POST
-def case_add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def case_add_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = followups.get_case_for_user(request.user, pk)
     form = CaseNoteForm(request.POST)
     if form.is_valid():
@@ -319,7 +325,7 @@ def case_add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_required
 @require_POST
-def case_update(request: HttpRequest, pk: int) -> HttpResponse:
+def case_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = followups.get_case_for_user(request.user, pk)
     form = CaseUpdateForm(request.POST, owners=_owners(request.user, case))
     if form.is_valid():
@@ -338,7 +344,7 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_required
 @require_POST
-def case_recovery(request: HttpRequest, pk: int) -> HttpResponse:
+def case_recovery(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = followups.get_case_for_user(request.user, pk)
     try:
         followups.send_recovery_survey(actor=request.user, case=case)
@@ -347,3 +353,36 @@ def case_recovery(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The recovery survey is on its way to the customer."))
     return redirect("feedback:case-detail", pk=case.pk)
+
+
+# --- Home page panel ---------------------------------------------------------------------------
+
+HOME_RESPONSES = 3
+
+
+def latest_feedback_panel(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
+    """Your own latest feedback, and for leaders the follow-ups waiting on them."""
+    person = request.user
+    config = FeedbackSettings.load()
+    mine = list(
+        SurveyResponse.objects.filter(agent=person)
+        .select_related("customer")
+        .order_by("-submitted_at", "-pk")[:HOME_RESPONSES]
+    )
+    for response in mine:
+        response.show_comment = selectors.comment_visible(response, person, config)  # type: ignore[attr-defined]
+    cases = None
+    if is_leader(person):
+        waiting = followups.cases_for(person).filter(
+            status__in=followups.OPEN_STATUSES, owner=person
+        )
+        cases = {
+            "open": waiting.count(),
+            "overdue": waiting.filter(followups.overdue_filter()).count(),
+        }
+    if not mine and not (cases and cases["open"]):
+        return None
+    return {"responses": mine, "cases": cases}
+
+
+home_panels.register(home_panels.Panel("feedback/home_panel.html", latest_feedback_panel, order=20))

@@ -28,7 +28,9 @@ def survey(db: Any) -> Survey:
 
 @pytest.fixture
 def make_customer(db: Any) -> Callable[..., Customer]:
-    def make(name: str = "Carla Customer", email: str = "carla@example.net", **fields: Any) -> Customer:
+    def make(
+        name: str = "Carla Customer", email: str = "carla@example.net", **fields: Any
+    ) -> Customer:
         return Customer.objects.create(name=name, email=email, **fields)
 
     return make

@@ -106,20 +106,25 @@ def test_an_expired_link_is_recognised_as_expired(invitation: SurveyInvitation) 
 
 
 def test_an_invitation_is_scheduled_after_the_survey_delay(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     interaction = make_interaction(make_customer(locale="de"), resolved_ago=dt.timedelta(0))
     invitation = invitations.schedule_invitation(interaction)
     assert invitation is not None
     assert invitation.status == InvitationStatus.SCHEDULED
     assert invitation.language == "de"
+    assert interaction.resolved_at is not None
     assert invitation.scheduled_for == interaction.resolved_at + dt.timedelta(minutes=60)
     assert invitations.send_due_invitations(now=hours(0.5)).sent == 0
     assert invitations.send_due_invitations(now=hours(1.1)).sent == 1
 
 
 def test_scheduling_twice_gives_the_same_invitation(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     interaction = make_interaction(make_customer())
     first = invitations.schedule_invitation(interaction)
@@ -129,7 +134,9 @@ def test_scheduling_twice_gives_the_same_invitation(
 
 
 def test_an_unresolved_interaction_is_not_surveyed(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     interaction = make_interaction(make_customer())
     interaction.resolved_at = None
@@ -137,7 +144,9 @@ def test_an_unresolved_interaction_is_not_surveyed(
 
 
 def test_a_customer_is_asked_at_most_once_per_suppression_window(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     customer = make_customer()
     first = invitations.schedule_invitation(make_interaction(customer))
@@ -146,12 +155,16 @@ def test_a_customer_is_asked_at_most_once_per_suppression_window(
     assert second is not None and second.status == InvitationStatus.SUPPRESSED
     assert invitations.send_due_invitations(now=hours(2)).sent == 1
     # Another customer is not affected.
-    other = invitations.schedule_invitation(make_interaction(make_customer("Otto", "otto@example.net")))
+    other = invitations.schedule_invitation(
+        make_interaction(make_customer("Otto", "otto@example.net"))
+    )
     assert other is not None and other.status == InvitationStatus.SCHEDULED
 
 
 def test_the_customer_can_be_asked_again_once_the_window_has_passed(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     customer = make_customer()
     invitations.schedule_invitation(make_interaction(customer))
@@ -162,7 +175,9 @@ def test_the_customer_can_be_asked_again_once_the_window_has_passed(
 
 
 def test_a_customer_without_an_address_gets_a_link_but_no_email(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     invitation = invitations.schedule_invitation(make_interaction(make_customer(email="")))
     assert invitation is not None and invitation.status == InvitationStatus.LINK
@@ -171,7 +186,9 @@ def test_a_customer_without_an_address_gets_a_link_but_no_email(
 
 
 def test_an_old_contact_imported_today_is_not_emailed(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     interaction = make_interaction(make_customer(), resolved_ago=dt.timedelta(days=40))
     invitation = invitations.schedule_invitation(interaction)
@@ -202,7 +219,9 @@ def test_the_email_offers_every_score_as_a_link(invitation: SurveyInvitation) ->
 
 
 def test_the_email_arrives_in_italian_for_an_italian_customer(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     customer = make_customer("Giulia Rossi", "giulia@example.it", locale="it")
     invitations.schedule_invitation(make_interaction(customer))
@@ -250,7 +269,9 @@ def test_unanswered_invitations_expire(invitation: SurveyInvitation) -> None:
 
 
 def test_an_unsubscribed_address_is_never_surveyed(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     invitations.unsubscribe("Carla@Example.net")
     invitation = invitations.schedule_invitation(make_interaction(make_customer()))
@@ -259,7 +280,9 @@ def test_an_unsubscribed_address_is_never_surveyed(
 
 
 def test_unsubscribing_withdraws_invitations_not_yet_sent(
-    survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     invitation = invitations.schedule_invitation(make_interaction(make_customer()))
     invitations.unsubscribe("carla@example.net")
@@ -289,7 +312,10 @@ def test_answering_twice_updates_one_response(invitation: SurveyInvitation) -> N
 
 
 def test_response_rate_is_answered_over_sent(
-    org: Org, survey: Survey, make_customer: Callable[..., Customer], make_interaction: Callable[..., Interaction]
+    org: Org,
+    survey: Survey,
+    make_customer: Callable[..., Customer],
+    make_interaction: Callable[..., Interaction],
 ) -> None:
     from everyweek.feedback.selectors import invitations_for, response_rate
 
