@@ -54,6 +54,9 @@ urlpatterns = [
     path("", include("everyweek.feedback.urls")),
     path("", include("everyweek.feedback.standards_urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("", include("everyweek.listening.urls")),
+    path("", include("everyweek.servicedesk.urls")),
+    path("", include("everyweek.careers.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
