@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("everyweek.integrations.urls")),
     path("", include("everyweek.feedback.urls")),
     path("", include("everyweek.feedback.standards_urls")),
+    path("", include("everyweek.recognition.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("", include("everyweek.listening.urls")),
     path("", include("everyweek.servicedesk.urls")),

@@ -34,6 +34,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home", _everyone, "/"),
     NavItem(_("People"), "people:list", _everyone, "/people/"),
     NavItem(_("Feedback"), "feedback:list", _everyone, "/feedback/"),
+    NavItem(_("Recognition"), "recognition:kudos-list", _everyone, "/recognition/"),
+    NavItem(_("Praise to thank"), "recognition:praise", is_leader, "/recognition/praise/"),
     NavItem(_("Follow-ups"), "feedback:cases", is_leader, "/feedback/follow-ups/"),
     NavItem(_("Service standards"), "standards:list", is_leader, "/standards/"),
     NavItem(_("Listening"), "listening:home", _everyone, "/listening/"),

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from everyweek.people.models import PartnerOrganisation, Person, Team
+from everyweek.recognition.models import CompanyValue, Visibility
+
+
+class KudosForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label=_("To a person"), required=False
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), label=_("Or a team"), required=False)
+    partner = forms.ModelChoiceField(
+        queryset=PartnerOrganisation.objects.filter(is_active=True),
+        label=_("Or a partner or supplier"),
+        required=False,
+    )
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    values = forms.ModelMultipleChoiceField(
+        queryset=CompanyValue.objects.filter(is_active=True),
+        label=_("Values shown"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    points = forms.IntegerField(label=_("Points"), min_value=0, initial=0, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+
+    def __init__(self, *args: Any, author: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anyone may thank anyone in the organisation, except themselves.
+        self.fields["recipient"].queryset = Person.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
+            pk=author.pk
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [k for k in ("recipient", "team", "partner") if data.get(k)]
+        if len(chosen) != 1:
+            raise forms.ValidationError(_("Choose one recipient: a person, a team or a partner."))
+        return data
+
+
+class EditKudosForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=1000)
+
+
+class ThankForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your personal line"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    on_wall = forms.BooleanField(label=_("Put it on the wall"), required=False)
+
+
+class BoostForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"))
+    amount = forms.IntegerField(label=_("Points"), min_value=1, max_value=10000)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class CustomerKudosForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+    message = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,360 @@
+"""Recognition: commendations from customer praise, kudos in every direction, points and rewards.
+
+Points are a ledger (PointsEntry rows); a balance is always a sum, never a stored counter.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from everyweek.people.models import PartnerOrganisation, Team
+
+
+class RecognitionSettings(models.Model):
+    """One row of organisation-wide settings (load() creates it)."""
+
+    alert_skip_leader = models.BooleanField(
+        _("also alert the leader's leader"),
+        default=True,
+        help_text=_("Praise for an agent also reaches the agent's leader's own leader."),
+    )
+    monthly_allowance = models.PositiveIntegerField(
+        _("points each person may give per month"), default=100
+    )
+    max_points_per_kudos = models.PositiveIntegerField(_("most points in one kudos"), default=50)
+    slack_webhook_url = models.URLField(_("Slack incoming webhook"), blank=True)
+    teams_webhook_url = models.URLField(_("Microsoft Teams incoming webhook"), blank=True)
+    post_public_kudos = models.BooleanField(_("post public kudos to the webhooks"), default=False)
+
+    class Meta:
+        verbose_name = _("recognition settings")
+        verbose_name_plural = _("recognition settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> RecognitionSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class CompanyValue(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company value")
+        verbose_name_plural = _("company values")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommendationSource(models.TextChoices):
+    SURVEY = "survey", _("Survey comment")
+    MESSAGE = "message", _("Forwarded message")
+    IMPORT = "import", _("Imported from the helpdesk")
+
+
+class Commendation(models.Model):
+    """Unprompted customer praise for an agent, waiting for the leader's thanks."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="commendations",
+    )
+    response = models.OneToOneField(
+        "feedback.SurveyResponse",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commendation",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=CommendationSource.choices, default="survey"
+    )
+    quote = models.TextField(_("customer's words"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    detected_at = models.DateTimeField(_("detected"), db_index=True)
+    thanked_at = models.DateTimeField(_("thanked"), null=True, blank=True)
+    thanked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="thanks_given",
+    )
+    thank_note = models.TextField(_("personal note"), blank=True)
+    on_wall = models.BooleanField(_("on the wall"), default=False)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        indexes = [models.Index(fields=["agent", "thanked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.quote[:60]}"
+
+
+class Notification(models.Model):
+    """An in-app alert; every email this app sends has one too."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recognition_notifications"
+    )
+    kind = models.CharField(max_length=30)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DigestRun(models.Model):
+    """One praise digest per leader per day: makes the daily command idempotent."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    commendations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "day"], name="recognition_digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} {self.day}"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone (the wall)")
+    TEAM = "team", _("The team")
+    PRIVATE = "private", _("Only the recipient and their leaders")
+
+
+class Kudos(models.Model):
+    """A thank-you to a person, a team or a partner, from a colleague or a customer."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kudos_given",
+    )
+    # A customer on the public page has no account: their name as they typed it.
+    customer_name = models.CharField(_("customer's name"), max_length=120, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kudos_received",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kudos",
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner or supplier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kudos",
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    values = models.ManyToManyField(CompanyValue, verbose_name=_("values"), blank=True)
+    points = models.PositiveIntegerField(_("points"), default=0)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(_("given"), db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kudos")
+        verbose_name_plural = _("kudos")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(recipient__isnull=False, team__isnull=True, partner__isnull=True)
+                    | Q(recipient__isnull=True, team__isnull=False, partner__isnull=True)
+                    | Q(recipient__isnull=True, team__isnull=True, partner__isnull=False)
+                ),
+                name="recognition_kudos_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(author=models.F("recipient")), name="recognition_kudos_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author or self.customer_name} → {self.recipient_label}"
+
+    @property
+    def recipient_label(self) -> str:
+        return str(self.recipient or self.team or self.partner)
+
+    @property
+    def from_label(self) -> str:
+        return str(self.author) if self.author else self.customer_name
+
+
+class Reaction(models.Model):
+    kudos = models.ForeignKey(Kudos, on_delete=models.CASCADE, related_name="reactions")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    emoji = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kudos", "person", "emoji"], name="recognition_reaction_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.emoji
+
+
+class Comment(models.Model):
+    kudos = models.ForeignKey(Kudos, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    text = models.TextField(_("comment"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PointsLock(models.Model):
+    """One row per person, locked (SELECT … FOR UPDATE) around any change to their points."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_lock"
+    )
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class PointsAccount(models.TextChoices):
+    GIVING = "giving", _("To give")
+    EARNED = "earned", _("Earned")
+
+
+class PointsKind(models.TextChoices):
+    ALLOWANCE = "allowance", _("Monthly allowance")
+    BOOST = "boost", _("Manager boost")
+    GIVEN = "given", _("Given")
+    RECEIVED = "received", _("Received")
+    REDEEMED = "redeemed", _("Redeemed")
+    REFUND = "refund", _("Refund")
+    RETURNED = "returned", _("Returned (kudos withdrawn)")
+
+
+class PointsEntry(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries"
+    )
+    account = models.CharField(max_length=10, choices=PointsAccount.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=PointsKind.choices)
+    amount = models.IntegerField(_("points"))
+    kudos = models.ForeignKey(Kudos, null=True, blank=True, on_delete=models.SET_NULL)
+    redemption = models.ForeignKey("Redemption", null=True, blank=True, on_delete=models.SET_NULL)
+    # "2026-11" for allowances, so each month's allowance is granted once.
+    period = models.CharField(max_length=7, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [models.Index(fields=["person", "account"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "period"],
+                condition=Q(kind="allowance"),
+                name="recognition_allowance_once_a_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.amount:+d} {self.kind}"
+
+
+class Reward(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.PositiveIntegerField(_("points"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["cost", "name"]
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RedemptionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Redemption(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="redemptions"
+    )
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
+    cost = models.PositiveIntegerField(_("points"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RedemptionStatus.choices,
+        default=RedemptionStatus.REQUESTED,
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.reward}"
