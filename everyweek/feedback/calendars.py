@@ -139,6 +139,9 @@ class BusinessClock:
         self.week = parse_weekly_hours(weekly_hours)
         self.holidays = frozenset(holidays)
         self._days: dict[int, tuple[tuple[float, float], ...]] = {}
+        # _prefix[i] = open seconds of the days _prefix_base .. _prefix_base + i - 1.
+        self._prefix_base = 0
+        self._prefix: list[float] = []
 
     @classmethod
     def for_calendar(
@@ -172,22 +175,44 @@ class BusinessClock:
     def _local_ordinal(self, timestamp: float) -> int:
         return dt.datetime.fromtimestamp(timestamp, self.zone).toordinal()
 
+    def _clipped(self, ordinal: int, s: float, e: float) -> float:
+        intervals = self._days.get(ordinal)
+        if intervals is None:
+            intervals = self._build(ordinal)
+        total = 0.0
+        for a, b in intervals:
+            if b <= s or a >= e:
+                continue
+            total += (b if b < e else e) - (a if a > s else s)
+        return total
+
+    def _open_seconds(self, first: int, last: int) -> float:
+        """Open seconds of the days first..last (inclusive), from lazily built prefix sums."""
+        if not self._prefix or first < self._prefix_base:
+            # (Re)start a year before: later calls in the same region reuse the sums.
+            self._prefix_base = first - 366
+            self._prefix = [0.0]
+        prefix = self._prefix
+        while self._prefix_base + len(prefix) - 1 <= last:
+            ordinal = self._prefix_base + len(prefix) - 1
+            intervals = self._days.get(ordinal)
+            if intervals is None:
+                intervals = self._build(ordinal)
+            prefix.append(prefix[-1] + sum(b - a for a, b in intervals))
+        return prefix[last - self._prefix_base + 1] - prefix[first - self._prefix_base]
+
     def seconds_between(self, start: dt.datetime, end: dt.datetime) -> float:
         s, e = start.timestamp(), end.timestamp()
         if e <= s or not self.week:
             return 0.0
-        days = self._days
-        total = 0.0
         # From the day before (its night shift may run into `start`) to the day `end` falls on.
-        for ordinal in range(self._local_ordinal(s) - 1, self._local_ordinal(e) + 1):
-            intervals = days.get(ordinal)
-            if intervals is None:
-                intervals = self._build(ordinal)
-            for a, b in intervals:
-                if b <= s or a >= e:
-                    continue
-                total += (b if b < e else e) - (a if a > s else s)
-        return total
+        first, last = self._local_ordinal(s) - 1, self._local_ordinal(e)
+        if last - first < 5:
+            return sum(self._clipped(ordinal, s, e) for ordinal in range(first, last + 1))
+        # A shift ends at most a day after the day it starts on, so the shifts of the days from
+        # first + 2 to last - 2 lie wholly inside the span: their sums need no clipping.
+        edges = (first, first + 1, last - 1, last)
+        return sum(self._clipped(o, s, e) for o in edges) + self._open_seconds(first + 2, last - 2)
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> float:
         return self.seconds_between(start, end) / 60
@@ -199,18 +224,25 @@ class BusinessClock:
         """
         if not self.week:
             return None
-        remaining = max(minutes, 0.0) * 60
+        if minutes <= 0:
+            return start.astimezone(dt.UTC)
+        remaining = minutes * 60
         s = start.timestamp()
-        first = self._local_ordinal(s) - 1
-        # Give up after a year and a bit of closed days (holidays on every open day).
-        for ordinal in range(first, first + 370):
+        ordinal = self._local_ordinal(s) - 1
+        closed_days = 0
+        # Give up after a year and a bit without an open minute (holidays on every open day).
+        while closed_days < 370:
+            open_today = False
             for a, b in self.intervals_on(dt.date.fromordinal(ordinal)):
                 if b <= s:
                     continue
+                open_today = True
                 opened = max(a, s)
                 if remaining <= b - opened:
                     return dt.datetime.fromtimestamp(opened + remaining, dt.UTC)
                 remaining -= b - opened
+            closed_days = 0 if open_today else closed_days + 1
+            ordinal += 1
         return None
 
 

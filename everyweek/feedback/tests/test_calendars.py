@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from everyweek.core.models import AuditEvent
 from everyweek.feedback.calendars import (
@@ -192,3 +194,44 @@ def test_clocks_for_several_calendars_load_their_own_holidays() -> None:
     tuesday = (rome(2026, 6, 2, 0, 0), rome(2026, 6, 3, 0, 0))
     assert clocks[rome_cal.pk].minutes_between(*tuesday) == 0
     assert clocks[berlin.pk].minutes_between(*tuesday) == 480
+
+
+def _minute_by_minute(clock: BusinessClock, start: dt.datetime, end: dt.datetime) -> float:
+    """The obvious, slow answer: add up the shifts one day at a time, no shortcuts."""
+    s, e = start.timestamp(), end.timestamp()
+    first = dt.datetime.fromtimestamp(s, clock.zone).date() - dt.timedelta(days=1)
+    last = dt.datetime.fromtimestamp(e, clock.zone).date()
+    total = 0.0
+    day = first
+    while day <= last:
+        for a, b in clock.intervals_on(day):
+            total += max(0.0, min(b, e) - max(a, s))
+        day += dt.timedelta(days=1)
+    return total / 60
+
+
+SPLIT_AND_NIGHTS = {
+    **WITH_LUNCH,
+    "4": [["09:00", "13:00"], ["22:00", "02:30"]],
+    "5": [["03:00", "06:00"], ["22:00", "06:00"]],
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    start=st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)).map(
+        lambda d: d.replace(tzinfo=dt.UTC)
+    ),
+    minutes=st.integers(min_value=0, max_value=400 * 24 * 60),
+)
+def test_long_spans_agree_with_adding_up_every_day(start: dt.datetime, minutes: int) -> None:
+    clock = BusinessClock(
+        "Europe/Rome", SPLIT_AND_NIGHTS, [dt.date(2026, 4, 6), dt.date(2026, 12, 25)]
+    )
+    end = start + dt.timedelta(minutes=minutes)
+    assert clock.minutes_between(start, end) == pytest.approx(_minute_by_minute(clock, start, end))
+    # Going the other way: the deadline of that many business minutes is reached by `end`.
+    spent = clock.minutes_between(start, end)
+    deadline = clock.add_minutes(start, spent)
+    assert deadline is not None and deadline <= end
+    assert clock.minutes_between(start, deadline) == pytest.approx(spent)
