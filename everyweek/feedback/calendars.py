@@ -238,8 +238,10 @@ class BusinessClock:
                     continue
                 open_today = True
                 opened = max(a, s)
-                if remaining <= b - opened:
-                    return dt.datetime.fromtimestamp(opened + remaining, dt.UTC)
+                # A microsecond of slack, so float sums that end exactly at a closing time
+                # are not carried over to the next shift.
+                if remaining <= b - opened + 1e-6:
+                    return dt.datetime.fromtimestamp(min(opened + remaining, b), dt.UTC)
                 remaining -= b - opened
             closed_days = 0 if open_today else closed_days + 1
             ordinal += 1
