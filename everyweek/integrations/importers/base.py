@@ -746,31 +746,14 @@ class BulkResponseWriter:
             [(ids[row[1]], row[5], 1.0, 0) for row in rows if row[5] is not None]
         )
         if self.importer.standards:
-            self._evaluate_standards(list(Interaction.objects.filter(pk__in=ids.values())))
+            self._evaluate_standards([Interaction(pk=pk) for pk in ids.values()])
         return ids
 
     def _evaluate_standards(self, interactions: list[Interaction]) -> None:
         from everyweek.feedback import standards as rules
 
-        results = []
-        for interaction in interactions:
-            for standard in self.importer.standards:
-                if standard.channel and standard.channel != interaction.channel:
-                    continue
-                if standard.team_id and standard.team_id != interaction.team_id:
-                    continue
-                if standard.priority and standard.priority != interaction.priority:
-                    continue
-                elapsed = rules.elapsed_minutes(interaction, standard)
-                results.append(
-                    StandardResult(
-                        interaction_id=interaction.pk,
-                        standard=standard,
-                        elapsed_minutes=elapsed,
-                        met=None if elapsed is None else elapsed <= standard.threshold_minutes,
-                    )
-                )
-        StandardResult.objects.bulk_create(results, batch_size=2000)
+        # The standards' own bulk evaluator: the same rules record_interaction applies.
+        rules.evaluate_many(Interaction.objects.filter(pk__in=[i.pk for i in interactions]), now=self.now)
 
     def _upsert(self, planned: list[Planned]) -> None:
         source = self.importer.integration.source
@@ -799,6 +782,9 @@ class BulkResponseWriter:
 
     def _follow_ups(self, planned: list[Planned]) -> None:
         importer = self.importer
+        # As record_response: a recovery survey reports on its case instead of opening one.
+        if importer.survey is not None and getattr(importer.survey, "is_recovery", False):
+            return
         reason_of = importer.follow_up_reason
         unhappy = [(item, reason) for item in planned if (reason := reason_of(item.values))]
         if not unhappy:

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from everyweek.conftest import Org
+from everyweek.core.models import AuditEvent
+from everyweek.customers.models import Customer
+from everyweek.feedback.models import (
+    FollowUpCase,
+    Interaction,
+    InteractionCredit,
+    ServiceStandard,
+    StandardResult,
+    Survey,
+    SurveyResponse,
+)
+from everyweek.integrations import services
+from everyweek.integrations.importers.base import ImportFileError
+from everyweek.integrations.models import (
+    ColumnMapping,
+    ExternalIdentity,
+    IdentityStatus,
+    PendingCredit,
+)
+from everyweek.integrations.tests.conftest import fixture_bytes
+
+UTC = dt.UTC
+
+
+def run(integration: Any, kind: str, data: bytes, mapping: ColumnMapping | None = None, bulk: bool = True) -> Any:
+    return services.import_file(
+        integration=integration, kind=kind, stream=io.BytesIO(data), mapping=mapping, bulk=bulk
+    )
+
+
+def test_zendesk_ratings_become_two_point_csat_and_unknown_assignees_wait(org: Org, make_integration: Any) -> None:
+    zendesk = make_integration("zendesk")
+    report = run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
+
+    assert (report.created, report.skipped, report.error_count) == (2, 1, 0)
+    good = SurveyResponse.objects.get(source="zendesk", external_id="35436")
+    bad = SurveyResponse.objects.get(source="zendesk", external_id="120447")
+    assert (good.csat, good.csat_scale, good.comment) == (2, 2, "Awesome support!")
+    assert (bad.csat, bad.reason_codes) == (1, ["zendesk_5"])
+    assert good.agent is None and good.interaction.external_id == "208"
+    assert FollowUpCase.objects.filter(response=bad).exists()
+    assert not FollowUpCase.objects.filter(response=good).exists()
+    assert set(ExternalIdentity.objects.values_list("external_id", "status")) == {
+        ("135", IdentityStatus.PENDING),
+        ("136", IdentityStatus.PENDING),
+    }
+    assert PendingCredit.objects.filter(response__isnull=False).count() == 2
+
+
+def test_mapping_an_agent_credits_the_responses_that_waited(org: Org, make_integration: Any) -> None:
+    zendesk = make_integration("zendesk")
+    run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
+    bruno_in_zendesk = ExternalIdentity.objects.get(external_id="136")
+
+    count = services.map_identity(actor=org.ada, identity=bruno_in_zendesk, person=org.bruno)
+
+    bad = SurveyResponse.objects.get(external_id="120447")
+    assert count == 2  # the response and its ticket
+    assert (bad.agent, bad.team) == (org.bruno, org.beta)
+    assert bad.interaction.agent == org.bruno
+    assert InteractionCredit.objects.get(interaction=bad.interaction).person == org.bruno
+    case = FollowUpCase.objects.get(response=bad)
+    assert (case.agent, case.owner) == (org.bruno, org.mona)
+    # A re-import now finds the mapping and changes nothing.
+    again = run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_zendesk_metrics_complete_the_ticket_without_losing_its_agent(org: Org, make_integration: Any) -> None:
+    zendesk = make_integration("zendesk")
+    run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
+    services.map_identity(actor=org.ada, identity=ExternalIdentity.objects.get(external_id="135"), person=org.alice)
+
+    report = run(zendesk, "zendesk_metrics", fixture_bytes("zendesk_ticket_metrics.json"))
+
+    assert (report.created, report.updated) == (0, 2)
+    ticket = Interaction.objects.get(source="zendesk", external_id="208")
+    created = dt.datetime(2011, 7, 20, 10, 30, tzinfo=UTC)
+    assert ticket.agent == org.alice
+    assert ticket.created_at == created
+    assert ticket.first_response_at == created + dt.timedelta(minutes=45)
+    assert ticket.resolved_at == dt.datetime(2011, 7, 20, 22, 50, tzinfo=UTC)
+    assert (ticket.pending_seconds, ticket.reopen_count, ticket.reply_count, ticket.status) == (7200, 1, 3, "solved")
+    assert run(zendesk, "zendesk_metrics", fixture_bytes("zendesk_ticket_metrics.json")).unchanged == 2
+
+
+def test_freshdesk_ratings_land_on_the_surveys_scale(org: Org, make_integration: Any) -> None:
+    survey = Survey.objects.create(name="Classic", csat_scale=3)
+    freshdesk = make_integration("freshdesk", survey=survey)
+
+    report = run(freshdesk, "freshdesk_ratings", fixture_bytes("freshdesk_satisfaction_ratings.json"))
+
+    assert report.created == 3
+    scores = dict(SurveyResponse.objects.values_list("external_id", "csat"))
+    assert scores == {"102": 3, "112": 2, "113": 1}
+    assert set(SurveyResponse.objects.values_list("csat_scale", flat=True)) == {3}
+    assert FollowUpCase.objects.filter(response__external_id="113").exists()
+
+
+def test_freshdesk_ticket_export_derives_missing_times_and_reports_bad_rows(org: Org, make_integration: Any) -> None:
+    freshdesk = make_integration("freshdesk")
+
+    report = run(freshdesk, "freshdesk_tickets", fixture_bytes("freshdesk_tickets.csv"))
+
+    assert (report.created, report.error_count) == (3, 1)
+    assert (report.errors[0].line, report.errors[0].field) == (5, "Created time")
+    phone = Interaction.objects.get(source="freshdesk", external_id="433")
+    created = dt.datetime(2015, 8, 27, 9, 0, tzinfo=UTC)
+    assert (phone.channel, phone.priority, phone.status) == ("phone", "high", "solved")
+    assert phone.first_response_at == created + dt.timedelta(hours=1.5)
+    assert phone.resolved_at == created + dt.timedelta(hours=3)
+    closed = Interaction.objects.get(external_id="432")
+    assert closed.tags == ["login", "password"]
+    assert closed.resolved_at == dt.datetime(2015, 8, 27, 15, 30, tzinfo=UTC)
+    alice = ExternalIdentity.objects.get(external_id="name:alice agent")
+    assert list(services.suggestions(alice)) == [org.alice]
+
+
+def test_capitalisation_of_the_export_headers_does_not_matter(org: Org, make_integration: Any) -> None:
+    freshdesk = make_integration("freshdesk")
+    data = fixture_bytes("freshdesk_tickets.csv").replace(b"Ticket ID", b"TICKET ID").replace(b"Created time", b"Created Time")
+    assert run(freshdesk, "freshdesk_tickets", data).created == 3
+
+
+SURVEY_CSV = (
+    "Response ID,Submitted At,Rating,Comment,Agent Email,Ticket ID,Customer Email,Language\n"
+    "R1,2026-03-01T10:00:00Z,5,Great help,alice@example.com,T1,laura@example.com,it\n"
+    "R2,2026-03-01 11:00:00,1,Too slow,bruno@example.com,T2,hans@example.com,de\n"
+    "R3,not a date,4,,alice@example.com,T3,,en\n"
+    "R4,2026-03-02T10:00:00Z,9,,alice@example.com,T4,,en\n"
+    "R5,2026-03-02T11:00:00Z,,,alice@example.com,T5,,en\n"
+    "R6,2026-03-02T12:00:00Z,3,,someone@outsourcer.example,T2,laura@example.com,th\n"
+)
+
+
+def survey_columns() -> ColumnMapping:
+    return services.save_column_mapping(
+        actor=None,
+        name="Survey export",
+        columns={
+            "response_id": "Response ID",
+            "date": "Submitted At",
+            "score": "Rating",
+            "comment": "Comment",
+            "agent_email": "Agent Email",
+            "ticket_id": "Ticket ID",
+            "customer_email": "Customer Email",
+            "language": "Language",
+        },
+    )
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_spreadsheet_keeps_every_good_row_and_reports_each_bad_one(org: Org, make_integration: Any, bulk: bool) -> None:
+    generic = make_integration("generic")
+
+    report = run(generic, "spreadsheet", SURVEY_CSV.encode(), survey_columns(), bulk=bulk)
+
+    assert (report.created, report.error_count) == (3, 3)
+    assert [(e.line, e.field) for e in report.errors] == [(4, "date"), (5, "csat"), (6, "score")]
+    assert "outside 1-5" in report.errors[1].reason
+    r1 = SurveyResponse.objects.get(external_id="R1")
+    assert (r1.agent, r1.team, r1.language, r1.customer.email) == (org.alice, org.alpha, "it", "laura@example.com")
+    r6 = SurveyResponse.objects.get(external_id="R6")
+    assert r6.agent == org.bruno  # unknown agent: credited to the ticket's agent
+    assert ExternalIdentity.objects.get(email="someone@outsourcer.example").status == IdentityStatus.PENDING
+    assert Interaction.objects.filter(source="generic").count() == 2
+    assert FollowUpCase.objects.get(response__external_id="R2").owner == org.mona
+
+
+def test_importing_the_same_file_again_changes_nothing(org: Org, make_integration: Any) -> None:
+    generic = make_integration("generic")
+    columns = survey_columns()
+    run(generic, "spreadsheet", SURVEY_CSV.encode(), columns)
+    before = list(SurveyResponse.objects.values_list("external_id", "updated_at").order_by("pk"))
+    audits = AuditEvent.objects.count()
+
+    again = run(generic, "spreadsheet", SURVEY_CSV.encode(), columns)
+
+    assert (again.created, again.updated, again.unchanged, again.error_count) == (0, 0, 3, 3)
+    assert list(SurveyResponse.objects.values_list("external_id", "updated_at").order_by("pk")) == before
+    assert AuditEvent.objects.count() == audits + 1  # only the import itself is recorded
+
+
+def test_an_excel_file_imports_like_a_csv(org: Org, make_integration: Any) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Response ID", "Submitted At", "Rating", "Comment", "Agent Email"])
+    sheet.append(["X1", dt.datetime(2026, 3, 1, 10, 0), 4, "Bene", "alice@example.com"])
+    sheet.append([2, "2026-03-01T11:00:00Z", 2.0, None, "bruno@example.com"])
+    out = io.BytesIO()
+    book.save(out)
+    generic = make_integration("generic")
+    columns = services.save_column_mapping(
+        actor=None,
+        name="Excel",
+        columns={"response_id": "Response ID", "date": "Submitted At", "score": "Rating", "comment": "Comment", "agent_email": "Agent Email"},
+    )
+
+    report = run(generic, "spreadsheet", out.getvalue(), columns)
+
+    assert (report.created, report.error_count) == (2, 0)
+    assert SurveyResponse.objects.get(external_id="2").agent == org.bruno
+
+
+def test_a_file_that_is_not_what_it_claims_stores_nothing(org: Org, make_integration: Any) -> None:
+    zendesk = make_integration("zendesk")
+    with pytest.raises(ImportFileError, match="not valid JSON"):
+        run(zendesk, "zendesk_ratings", b"Ticket ID,Subject\n1,hello\n")
+    with pytest.raises(ImportFileError, match="satisfaction_ratings"):
+        run(zendesk, "zendesk_ratings", b'{"tickets": []}')
+    assert not SurveyResponse.objects.exists()
+
+
+def by_repr(items: Any) -> list[Any]:
+    return sorted(items, key=repr)
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything an import stores, with ids replaced by natural keys."""
+    responses = by_repr(
+        (
+            r.external_id,
+            r.interaction.external_id if r.interaction else None,
+            r.customer.email if r.customer else None,
+            r.agent.email if r.agent else None,
+            r.team.name if r.team else None,
+            r.channel,
+            r.nps,
+            r.csat,
+            r.csat_scale,
+            r.ces,
+            r.comment,
+            tuple(r.reason_codes),
+            r.language,
+            r.submitted_at,
+            r.is_generated,
+        )
+        for r in SurveyResponse.objects.select_related("interaction", "customer", "agent", "team")
+    )
+    interactions = by_repr(
+        (
+            i.source,
+            i.external_id,
+            i.created_at,
+            i.channel,
+            i.customer.email if i.customer else None,
+            i.agent.email if i.agent else None,
+            i.team_id,
+            i.status,
+            i.priority,
+            i.resolved_at,
+            tuple(i.tags),
+            tuple(sorted((c.person.email, c.weight, c.replies) for c in i.credits.all())),
+            tuple(sorted((s.standard_id, s.met) for s in i.standard_results.all())),  # elapsed grows with time
+        )
+        for i in Interaction.objects.select_related("customer", "agent")
+    )
+    cases = by_repr(
+        (c.response.external_id, c.reason, c.agent_id, c.owner_id, c.status)
+        for c in FollowUpCase.objects.select_related("response")
+    )
+    pending = by_repr(
+        (p.identity.external_id, p.response.external_id if p.response else None, p.interaction.external_id if p.interaction else None)
+        for p in PendingCredit.objects.select_related("identity", "response", "interaction")
+    )
+    return {
+        "responses": responses,
+        "interactions": interactions,
+        "cases": cases,
+        "pending": pending,
+        "customers": sorted(Customer.objects.values_list("email", "name", "locale")),
+        "identities": sorted(ExternalIdentity.objects.values_list("external_id", "email", "person_id", "status"), key=repr),
+        "case_audits": AuditEvent.objects.filter(action="follow_up.open").count(),
+    }
+
+
+def wipe() -> None:
+    FollowUpCase.objects.all().delete()
+    SurveyResponse.objects.all().delete()
+    Interaction.objects.all().delete()
+    Customer.objects.all().delete()
+    ExternalIdentity.objects.all().delete()
+    AuditEvent.objects.filter(action="follow_up.open").delete()
+
+
+def test_the_bulk_path_stores_exactly_what_record_response_stores(org: Org, make_integration: Any) -> None:
+    ServiceStandard.objects.create(name="Solved in a day", metric="resolution", threshold_minutes=1440)
+    lines = ["Response ID,Date,NPS,Comment,Agent Email,Ticket ID,Customer Email,Language,Channel,Reason"]
+    agents = ["alice@example.com", "bruno@example.com", "ghost@elsewhere.example", ""]
+    for n in range(120):
+        lines.append(
+            ",".join(
+                [
+                    f"B{n % 100}",  # ids 0-19 come twice: the second row updates the first
+                    f"2026-0{1 + n % 9}-1{n % 10}T0{n % 10}:15:00Z",
+                    str(n % 11),
+                    f"comment {n}" if n % 3 else "",
+                    agents[n % 4],
+                    f"TK{n % 37}" if n % 5 else "",
+                    f"c{n % 13}@mail.example" if n % 2 else "",
+                    ["en", "it", "de", "th"][n % 4],
+                    ["email", "chat", ""][n % 3],
+                    "waiting_time" if n % 11 < 4 else "",
+                ]
+            )
+        )
+    data = ("\n".join(lines) + "\n").encode()
+    generic = make_integration("generic")
+    columns = services.save_column_mapping(
+        actor=None,
+        name="NPS export",
+        score_kind="nps",
+        columns={
+            "response_id": "Response ID",
+            "date": "Date",
+            "score": "NPS",
+            "comment": "Comment",
+            "agent_email": "Agent Email",
+            "ticket_id": "Ticket ID",
+            "customer_email": "Customer Email",
+            "language": "Language",
+            "channel": "Channel",
+            "reason": "Reason",
+        },
+    )
+
+    per_row = run(generic, "spreadsheet", data, columns, bulk=False)
+    reference = snapshot()
+    wipe()
+    bulk = run(generic, "spreadsheet", data, columns, bulk=True)
+
+    assert snapshot() == reference
+    assert (bulk.created, bulk.updated, bulk.unchanged) == (per_row.created, per_row.updated, per_row.unchanged)
+    assert reference["cases"] and reference["pending"] and StandardResult.objects.exists()
