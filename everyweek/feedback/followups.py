@@ -162,7 +162,7 @@ def add_note(*, actor: Person, case: FollowUpCase, text: str) -> FollowUpNote:
 def send_recovery_survey(*, actor: Person, case: FollowUpCase) -> SurveyInvitation:
     """After following up, ask the customer once more how they feel now (a fresh invitation)."""
     locked = (
-        FollowUpCase.objects.select_for_update()
+        FollowUpCase.objects.select_for_update(of=("self",))
         .select_related("response__interaction", "response__interaction__customer")
         .get(pk=case.pk)
     )
@@ -215,7 +215,7 @@ def escalate_case(case_id: int, *, now: dt.datetime | None = None) -> Person | N
 
     now = now or timezone.now()
     case = (
-        FollowUpCase.objects.select_for_update()
+        FollowUpCase.objects.select_for_update(of=("self",))
         .select_related("owner__reports_to", "agent__reports_to__reports_to", "response")
         .filter(pk=case_id)
         .first()

@@ -413,7 +413,7 @@ def send_invitation(invitation_id: int, *, now: dt.datetime | None = None) -> st
     """Email one scheduled invitation, under a row lock so it goes out once. Returns its status."""
     now = now or timezone.now()
     invitation = (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("survey", "customer", "interaction", "interaction__agent")
         .filter(pk=invitation_id)
         .first()
@@ -441,7 +441,7 @@ def send_invitation(invitation_id: int, *, now: dt.datetime | None = None) -> st
 def send_reminder(invitation_id: int, *, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     invitation = (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("survey", "customer", "interaction", "interaction__agent")
         .filter(pk=invitation_id)
         .first()
@@ -559,7 +559,7 @@ def submit_answer(
     """
     now = now or timezone.now()
     locked = (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("survey", "customer", "interaction", "interaction__agent")
         .get(pk=invitation.pk)
     )
