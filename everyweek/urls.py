@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("everyweek.listening.urls")),
     path("", include("everyweek.servicedesk.urls")),
     path("", include("everyweek.careers.urls")),
+    path("", include("everyweek.week.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from everyweek.core.access import is_admin, is_leader
 from everyweek.integrations.labels import NAV_LABEL as IMPORTS_LABEL
+from everyweek.week.labels import NAV_LABEL as WEEK_LABEL
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Service desk"), "servicedesk:home", _everyone, "/service-desk/"),
     NavItem(_("Career"), "careers:mine", _everyone, "/careers/"),
     NavItem(_("Organisation"), "people:organisation", is_leader, "/organisation/"),
+    NavItem(WEEK_LABEL, "week:index", _everyone, "/week/"),
     NavItem(_("API tokens"), "api-tokens", _everyone, "/account/tokens/"),
     NavItem(_("Outbox"), "notifications:outbox", is_admin, "/outbox/"),
     NavItem(IMPORTS_LABEL, "integrations:list", is_admin, "/integrations/"),
