@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScorecardsConfig(AppConfig):
+    name = "everyweek.scorecards"
+    label = "scorecards"
+    verbose_name = _("Scorecards")
+
+    def ready(self) -> None:
+        from everyweek.scorecards import signals
+
+        signals.connect()

@@ -1,0 +1,228 @@
+"""Every write of the scorecards app: adherence imports, key figures, scorecard definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from everyweek.core import audit
+from everyweek.scorecards import ingest
+from everyweek.scorecards.metrics import CATALOGUE
+from everyweek.scorecards.models import (
+    AdherenceDay,
+    KeyFigure,
+    ScorecardDefinition,
+    ScorecardMetric,
+)
+
+
+class ScorecardError(ValueError):
+    """Input that cannot be stored, with a message fit for the person who sent it."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [{"line": line, "message": msg} for line, msg in self.errors],
+        }
+
+
+@transaction.atomic
+def import_adherence(
+    text: str, *, filename: str = "", fmt: str = "", actor: Any = None
+) -> ImportReport:
+    """Store one adherence export; a second run of the same file changes nothing."""
+    fmt = fmt or ingest.detect_format(filename, text)
+    if fmt not in ingest.PARSERS:
+        raise ScorecardError(_("Unknown adherence format."))
+    report = ImportReport()
+    parsed = list(ingest.PARSERS[fmt](text))
+    rows = [p for p in parsed if isinstance(p, ingest.AdherenceRow)]
+    report.errors.extend((p.line, p.message) for p in parsed if isinstance(p, ingest.RowError))
+    people = ingest.agent_index(r.agent_ref for r in rows)
+    existing = {
+        (a.agent_id, a.day): a
+        for a in AdherenceDay.objects.filter(
+            agent__in={p.pk for p in people.values()}, day__in={r.day for r in rows}
+        )
+    }
+    to_create: dict[tuple[int, Any], AdherenceDay] = {}
+    to_update: list[AdherenceDay] = []
+    for row in rows:
+        person = ingest.resolve(people, row.agent_ref)
+        if person is None:
+            report.errors.append(
+                (row.line, _("No person with the id or email “%(ref)s”.") % {"ref": row.agent_ref})
+            )
+            continue
+        current = existing.get((person.pk, row.day))
+        if current is None:
+            to_create[(person.pk, row.day)] = AdherenceDay(
+                agent=person,
+                team=person.team,
+                day=row.day,
+                scheduled_minutes=row.scheduled,
+                adherent_minutes=row.adherent,
+                present_minutes=row.present,
+                source=fmt,
+            )
+            report.created += 1
+            continue
+        values = (row.scheduled, row.adherent, row.present)
+        if values == (current.scheduled_minutes, current.adherent_minutes, current.present_minutes):
+            report.unchanged += 1
+            continue
+        current.scheduled_minutes, current.adherent_minutes, current.present_minutes = values
+        current.source = fmt
+        to_update.append(current)
+        report.updated += 1
+    report.errors.sort()
+    AdherenceDay.objects.bulk_create(to_create.values(), batch_size=1000)
+    AdherenceDay.objects.bulk_update(
+        to_update,
+        ["scheduled_minutes", "adherent_minutes", "present_minutes", "source"],
+        batch_size=500,
+    )
+    audit.record(
+        actor,
+        "adherence.import",
+        None,
+        {
+            "format": fmt,
+            "file": filename,
+            **{k: v for k, v in report.as_dict().items() if k != "errors"},
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def import_key_figures(text: str, *, actor: Any = None) -> ImportReport:
+    report = ImportReport()
+    for row in ingest.parse_key_figures(text):
+        if isinstance(row, ingest.RowError):
+            report.errors.append((row.line, row.message))
+            continue
+        _figure, created = record_key_figure(
+            row.department, row.metric, row.start, row.end, row.value, row.unit
+        )
+        if created is None:
+            report.unchanged += 1
+        elif created:
+            report.created += 1
+        else:
+            report.updated += 1
+    audit.record(
+        actor, "key_figures.import", None, {"created": report.created, "updated": report.updated}
+    )
+    return report
+
+
+def record_key_figure(
+    department: Any, metric: str, start: Any, end: Any, value: float, unit: str = ""
+) -> tuple[KeyFigure, bool | None]:
+    """Upsert one figure; returns (figure, True if created / False if changed / None if same)."""
+    with transaction.atomic():
+        figure = KeyFigure.objects.filter(
+            department=department, metric=metric, period_start=start, period_end=end
+        ).first()
+        if figure is None:
+            figure = KeyFigure.objects.create(
+                department=department,
+                metric=metric,
+                period_start=start,
+                period_end=end,
+                value=value,
+                unit=unit,
+            )
+            return figure, True
+        if figure.value == value and figure.unit == unit:
+            return figure, None
+        figure.value, figure.unit = value, unit
+        figure.save(update_fields=["value", "unit"])
+        return figure, False
+
+
+@dataclass(frozen=True)
+class MetricLine:
+    metric: str
+    weight: int
+    meets: float
+    exceeds: float
+    outstanding: float
+
+
+def validate_lines(lines: Sequence[MetricLine]) -> None:
+    if sum(line.weight for line in lines) != 100:
+        raise ScorecardError(_("The weights of a scorecard must add up to 100."))
+    for line in lines:
+        definition = CATALOGUE.get(line.metric)
+        if definition is None:
+            raise ScorecardError(_("Unknown metric “%(key)s”.") % {"key": line.metric})
+        ordered = (
+            line.meets <= line.exceeds <= line.outstanding
+            if definition.higher_is_better
+            else line.meets >= line.exceeds >= line.outstanding
+        )
+        if not ordered:
+            raise ScorecardError(
+                _("The goal bands of “%(metric)s” are out of order.") % {"metric": definition.label}
+            )
+
+
+@transaction.atomic
+def save_definition(
+    name: str, lines: Sequence[MetricLine], *, is_default: bool = False, actor: Any = None
+) -> ScorecardDefinition:
+    validate_lines(lines)
+    definition, _created = ScorecardDefinition.objects.get_or_create(name=name)
+    if is_default:
+        ScorecardDefinition.objects.exclude(pk=definition.pk).update(is_default=False)
+        definition.is_default = True
+        definition.save(update_fields=["is_default"])
+    definition.metrics.all().delete()
+    ScorecardMetric.objects.bulk_create(
+        ScorecardMetric(
+            definition=definition,
+            metric=line.metric,
+            weight=line.weight,
+            meets=line.meets,
+            exceeds=line.exceeds,
+            outstanding=line.outstanding,
+            position=i,
+        )
+        for i, line in enumerate(lines)
+    )
+    audit.record(actor, "scorecard.save", definition, {"metrics": [line.metric for line in lines]})
+    return definition
+
+
+DEFAULT_LINES = (
+    MetricLine("first_response", 20, 80, 90, 97),
+    MetricLine("resolution", 15, 75, 85, 95),
+    MetricLine("nps", 20, 20, 40, 60),
+    MetricLine("csat", 15, 3.8, 4.2, 4.6),
+    MetricLine("adherence", 10, 85, 90, 95),
+    MetricLine("reopen_rate", 10, 10, 6, 3),
+    MetricLine("handle_time_median", 10, 900, 600, 420),
+)
+
+
+def ensure_default_definition() -> ScorecardDefinition:
+    definition = ScorecardDefinition.objects.filter(is_default=True).first()
+    if definition is not None:
+        return definition
+    return save_definition(str(_("Service scorecard")), DEFAULT_LINES, is_default=True)

@@ -1,0 +1,58 @@
+"""Signals that keep rollups in step with per-row writes to the feedback models.
+
+Before a save or delete we read the rollup keys the row counts in now; after the save we read
+them again; both sets are marked dirty and recomputed on commit. That covers moves between
+agents, teams and days, late rows and corrections alike. Bulk writes bypass signals and call
+`rollups.mark_interactions_dirty()` (or the other `mark_*` helpers) themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from everyweek.feedback.models import (
+    FollowUpCase,
+    Interaction,
+    StandardResult,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from everyweek.scorecards import rollups
+
+KEYS: dict[type[Model], Callable[[list[int]], set[rollups.Key]]] = {
+    Interaction: rollups.interaction_keys,
+    SurveyResponse: rollups.response_keys,
+    SurveyInvitation: rollups.invitation_keys,
+    FollowUpCase: rollups.followup_keys,
+    StandardResult: rollups.result_keys,
+}
+ATTR = "_rollup_keys_before"
+
+
+def _before(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if instance.pk is not None and not kwargs.get("raw"):
+        setattr(instance, ATTR, KEYS[sender]([instance.pk]))
+
+
+def _after_save(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    before: set[rollups.Key] = getattr(instance, ATTR, set())
+    rollups.mark_dirty(before | KEYS[sender]([instance.pk]))
+
+
+def _after_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    rollups.mark_dirty(getattr(instance, ATTR, set()))
+
+
+def connect() -> None:
+    for model in KEYS:
+        uid = f"scorecards-{model.__name__}"
+        pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-save")
+        pre_delete.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post-save")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-post-delete")
