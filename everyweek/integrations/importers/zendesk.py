@@ -75,6 +75,8 @@ def rating_row(line: int, item: Any) -> Parsed:
         return RowProblem(line, "", _("A rating must be a JSON object."))
     try:
         score = item.get("score")
+        if not isinstance(score, str):
+            raise RowError("score", _("Unknown score “%(value)s”.") % {"value": str(score)[:40]})
         if score in mapping.ZENDESK_UNANSWERED:
             return Skipped(line)
         if score not in mapping.ZENDESK_SCORES:

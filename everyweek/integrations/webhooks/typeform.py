@@ -86,7 +86,8 @@ def parse(
     for answer in answers:
         answer = obj(answer, "answer")
         field = obj(answer.get("field") or {}, "field")
-        target = refs.get(field.get("ref")) or {"nps": "nps", "rating": "csat"}.get(str(field.get("type")))
+        ref = field.get("ref")
+        target = (refs.get(ref) if isinstance(ref, str) else None) or {"nps": "nps", "rating": "csat"}.get(str(field.get("type")))
         value = _value(answer)
         if target in ranges and getattr(row, target) is None:
             low, high = ranges[target]

@@ -13,7 +13,6 @@ CSV named by --errors. Importing the same file again changes nothing.
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,7 @@ class Command(BaseCommand):
             if problems_out:
                 problems_out.close()
         if show_progress:
-            sys.stderr.write("\n")
+            self.stderr.write("")
         self.stdout.write(
             f"{report.processed} rows: {report.created} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.skipped} skipped, {report.error_count} problems."
@@ -103,8 +102,8 @@ class Command(BaseCommand):
         total = max(report.total, report.processed, 1)
         share = report.processed / total
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r[{bar:<30}] {share:4.0%} {report.processed:,}/{total:,} rows")
-        sys.stderr.flush()
+        self.stderr.write(f"\r[{bar:<30}] {share:4.0%} {report.processed:,}/{total:,} rows", ending="")
+        self.stderr.flush()
 
     def _integration(self, vendor: str, name: str | None) -> Integration:
         if name:
