@@ -874,7 +874,7 @@ def claim_find(*, person: Person, code: str) -> tuple[HuntFind, bool]:
         with transaction.atomic():
             find = HuntFind.objects.create(item=item, person=person, tickets=item.tickets)
             audit.record(person, "week.item_found", find, {"tickets": item.tickets})
-            find.credited = raffle.grant_tickets(person, item.tickets, f"hunt:{item.code}")
+            find.credited = raffle.grant_tickets(person, item.tickets, f"hunt: {item.label}")
             if find.credited:
                 find.save(update_fields=["credited"])
     except IntegrityError:
