@@ -126,3 +126,10 @@ def test_the_agents_page_suggests_the_colleague_with_the_same_email_and_maps(org
     other = ExternalIdentity.objects.get(external_id="136")
     client.post(f"/integrations/agents/{other.pk}/map/", {"email": "bruno@example.com", "action": "map"})
     assert SurveyResponse.objects.get(external_id="120447").agent == org.bruno
+
+
+def test_the_import_pages_speak_the_administrators_language(org: Org) -> None:
+    org.ada.locale = "th"
+    org.ada.save()
+    page = org.client_for(org.ada).get("/integrations/").content.decode()
+    assert "การนำเข้าและเว็บฮุก" in page  # "Imports and webhooks"
