@@ -3,13 +3,17 @@ from __future__ import annotations
 from django.contrib import admin
 
 from everyweek.recognition.models import (
+    AwardProgramme,
+    Badge,
     Commendation,
     CompanyValue,
     Kudos,
     PointsEntry,
+    Raffle,
     RecognitionSettings,
     Redemption,
     Reward,
+    TeamGoal,
 )
 
 
@@ -64,3 +68,32 @@ class PointsEntryAdmin(admin.ModelAdmin[PointsEntry]):
 class RedemptionAdmin(admin.ModelAdmin[Redemption]):
     list_display = ["person", "reward", "cost", "status", "requested_at"]
     list_filter = ["status"]
+
+
+@admin.register(AwardProgramme)
+class AwardProgrammeAdmin(admin.ModelAdmin[AwardProgramme]):
+    list_display = ["name", "nominations_open", "nominations_close", "published_at"]
+    filter_horizontal = ["judges"]
+    readonly_fields = ["published_at"]
+
+
+@admin.register(Raffle)
+class RaffleAdmin(admin.ModelAdmin[Raffle]):
+    """Raffles are created on the pages (the seed and its commitment are generated there)."""
+
+    list_display = ["name", "prize", "commitment", "drawn_at"]
+    readonly_fields = ["commitment", "drawn_at", "winners"]
+    exclude = ["seed"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(TeamGoal)
+class TeamGoalAdmin(admin.ModelAdmin[TeamGoal]):
+    list_display = ["title", "team", "progress", "target", "reached_at"]
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin[Badge]):
+    list_display = ["__str__", "description"]

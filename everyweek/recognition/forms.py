@@ -83,3 +83,45 @@ class CustomerKudosForm(forms.Form):
     )
     # A field people never see: bots fill it in.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class NominationForm(forms.Form):
+    nominee = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Nominee"))
+    reason = forms.CharField(
+        label=_("Why they deserve it"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, actor: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].queryset = Person.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
+            pk=actor.pk
+        )
+
+
+class ScoreForm(forms.Form):
+    score = forms.IntegerField(label=_("Score (1 to 5)"), min_value=1, max_value=5)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class GoalProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress"), min_value=0)
+
+
+class RaffleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    prize = forms.CharField(label=_("Prize"), max_length=200)
+    winners_count = forms.IntegerField(label=_("Number of winners"), min_value=1, initial=1)
+
+
+class GoalForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
+    title = forms.CharField(label=_("Goal"), max_length=160)
+    target = forms.IntegerField(label=_("Target"), min_value=1)
+    dare = forms.CharField(label=_("Your dare when it is reached"), max_length=300, required=False)
+    due = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]

@@ -358,3 +358,203 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.reward}"
+
+
+# --- Awards ------------------------------------------------------------------------------
+
+
+class AwardProgramme(models.Model):
+    """E.g. "Red Carpet Awards": nominations in a window, a judging panel, published results."""
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    nominations_open = models.DateTimeField(_("nominations open"))
+    nominations_close = models.DateTimeField(_("nominations close"))
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("judges"), related_name="judged_awards"
+    )
+    winners = models.PositiveSmallIntegerField(_("number of winners"), default=1)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-nominations_open"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    programme = models.ForeignKey(
+        AwardProgramme, on_delete=models.CASCADE, related_name="nominations"
+    )
+    nominee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nominee"),
+        on_delete=models.CASCADE,
+        related_name="nominations",
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nominations_made"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the results are published: 1 is the winner.
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    average_score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "nominee", "nominated_by"], name="recognition_nominate_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(nominee=models.F("nominated_by")),
+                name="recognition_no_self_nomination",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee} ({self.programme})"
+
+
+class Score(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "judge"], name="recognition_score_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="recognition_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.score)
+
+
+# --- Raffles -----------------------------------------------------------------------------
+
+
+class Raffle(models.Model):
+    """A drawing anyone can verify: sha256(seed) is published before the draw, the seed after."""
+
+    name = models.CharField(_("name"), max_length=120)
+    prize = models.CharField(_("prize"), max_length=200)
+    tickets_per_kudos = models.PositiveSmallIntegerField(
+        _("tickets for each kudos given"), default=1
+    )
+    winners_count = models.PositiveSmallIntegerField(_("number of winners"), default=1)
+    commitment = models.CharField(_("commitment (sha256 of the seed)"), max_length=64)
+    seed = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    drawn_at = models.DateTimeField(_("drawn"), null=True, blank=True)
+    winners = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("raffle")
+        verbose_name_plural = _("raffles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def revealed_seed(self) -> str:
+        return self.seed if self.drawn_at else ""
+
+
+class RaffleTicket(models.Model):
+    raffle = models.ForeignKey(Raffle, on_delete=models.CASCADE, related_name="tickets")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    reason = models.CharField(_("reason"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.person}"
+
+
+# --- Goals and badges --------------------------------------------------------------------
+
+
+class TeamGoal(models.Model):
+    """A team stretch goal with a leader's dare for when it is reached."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=160)
+    target = models.PositiveIntegerField(_("target"))
+    progress = models.PositiveIntegerField(_("progress"), default=0)
+    dare = models.CharField(_("the leader's dare"), max_length=300, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reached_at = models.DateTimeField(_("reached"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["reached_at", "due", "pk"]
+        verbose_name = _("team goal")
+        verbose_name_plural = _("team goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.progress / self.target)) if self.target else 0
+
+
+class Badge(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    emoji = models.CharField(_("symbol"), max_length=8, default="🏅")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.name}"
+
+
+class BadgeAward(models.Model):
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="awards")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+    )
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    awarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.badge} → {self.person}"
+
+
+class MilestoneReminder(models.Model):
+    """A service anniversary reminder sent to a leader: once per person and year."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="recognition_milestone_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}"

@@ -33,6 +33,8 @@ from everyweek.recognition.models import (
     PointsEntry,
     PointsKind,
     PointsLock,
+    Raffle,
+    RaffleTicket,
     Reaction,
     RecognitionSettings,
     Redemption,
@@ -316,6 +318,7 @@ def give_kudos(
             kudos=kudos,
             period=period,
         )
+    _raffle_tickets(author)
     _announce(kudos)
     audit.record(
         author,
@@ -324,6 +327,17 @@ def give_kudos(
         {"to": kudos.recipient_label, "points": points, "visibility": visibility},
     )
     return kudos
+
+
+def _raffle_tickets(author: Person) -> None:
+    """Giving kudos earns tickets in every raffle not drawn yet."""
+    RaffleTicket.objects.bulk_create(
+        [
+            RaffleTicket(raffle=raffle, person=author, reason="kudos")
+            for raffle in Raffle.objects.filter(drawn_at__isnull=True, tickets_per_kudos__gt=0)
+            for _i in range(raffle.tickets_per_kudos)
+        ]
+    )
 
 
 def _announce(kudos: Kudos) -> None:

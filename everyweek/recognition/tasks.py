@@ -16,3 +16,10 @@ def post_kudos_to_webhooks(kudos_id: int) -> int:
 def send_praise_digests() -> int:
     """The daily digest, for schedulers that enqueue tasks (cron can run the command instead)."""
     return services.send_praise_digests()
+
+
+@task()
+def remind_milestones() -> int:
+    from everyweek.recognition.programmes import remind_milestones as remind
+
+    return remind()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from everyweek.recognition import views
+from everyweek.recognition import views, views_programmes
 
 app_name = "recognition"
 
@@ -27,6 +27,27 @@ urlpatterns = [
     path("recognition/rewards/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("recognition/redemptions/", views.redemptions, name="redemptions"),
     path("recognition/redemptions/<int:pk>/decide/", views.decide, name="decide"),
+    path("recognition/awards/", views_programmes.award_list, name="awards"),
+    path("recognition/awards/<int:pk>/", views_programmes.award_detail, name="award"),
+    path(
+        "recognition/awards/<int:pk>/publish/", views_programmes.award_publish, name="award-publish"
+    ),
+    path(
+        "recognition/nominations/<int:pk>/score/", views_programmes.award_score, name="award-score"
+    ),
+    path(
+        "recognition/nominations/<int:pk>/certificate.pdf",
+        views_programmes.certificate,
+        name="certificate",
+    ),
+    path("recognition/raffles/", views_programmes.raffle_list, name="raffles"),
+    path("recognition/raffles/<int:pk>/", views_programmes.raffle_detail, name="raffle"),
+    path("recognition/raffles/<int:pk>/draw/", views_programmes.raffle_draw, name="raffle-draw"),
+    path("recognition/goals/", views_programmes.goals, name="goals"),
+    path(
+        "recognition/goals/<int:pk>/progress/", views_programmes.goal_progress, name="goal-progress"
+    ),
+    path("recognition/indices/", views_programmes.indices_page, name="indices"),
     # Customers (no sign-in; the signed link names the person or team)
     path("thank/<str:token>/", views.public_kudos, name="public-kudos"),
 ]
