@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
-from everyweek.people.models import Person
-from everyweek.recognition.models import Commendation, Kudos
+from everyweek.people.models import DepartmentKind, Person
+from everyweek.recognition.models import (
+    Commendation,
+    Kudos,
+    Nomination,
+    PointsAccount,
+    PointsEntry,
+    PointsKind,
+)
 
 
 def cs_week_start(year: int) -> dt.date:
@@ -122,3 +130,72 @@ def trend(
         end = now - dt.timedelta(days=30 * back)
         points.append((f"{end:%Y-%m}", coverage(people, 30, end).share))
     return points
+
+
+# --- Top performers and parity with sales ----------------------------------------------------
+
+# Scorecards (another app) can register a function that names each period's top service
+# performers: fn(period_start, period_end) -> list[Person]. The recognition pages show them
+# beside the awards; until one is registered the list is simply empty.
+TopPerformerSource = Callable[[dt.date, dt.date], list[Person]]
+_TOP_PERFORMER_SOURCES: list[TopPerformerSource] = []
+
+
+def register_top_performer_source(source: TopPerformerSource) -> None:
+    if source not in _TOP_PERFORMER_SOURCES:
+        _TOP_PERFORMER_SOURCES.append(source)
+
+
+def top_performers(start: dt.date, end: dt.date) -> list[Person]:
+    found: list[Person] = []
+    for source in _TOP_PERFORMER_SOURCES:
+        found.extend(p for p in source(start, end) if p not in found)
+    return found
+
+
+@dataclass
+class Parity:
+    kind: str
+    label: str
+    people: int
+    kudos_per_person: float
+    points_per_person: float
+    awards_won: int
+
+
+def parity(now: dt.datetime, days: int = 365) -> list[Parity]:
+    """Recognition and rewards that reached service people, beside sales, per head."""
+    since = now - dt.timedelta(days=days)
+    rows = []
+    for kind in (DepartmentKind.SERVICE, DepartmentKind.SALES):
+        people = Person.objects.filter(is_active=True, department__kind=kind)
+        count = people.count()
+        kudos = Kudos.objects.filter(
+            recipient__in=people, withdrawn_at__isnull=True, created_at__gte=since
+        )
+        points = (
+            PointsEntry.objects.filter(
+                person__in=people,
+                account=PointsAccount.EARNED,
+                kind=PointsKind.RECEIVED,
+                created_at__gte=since,
+            ).aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        awards = Nomination.objects.filter(
+            nominee__in=people,
+            rank__isnull=False,
+            programme__published_at__gte=since,
+            rank__lte=F("programme__winners"),
+        ).count()
+        rows.append(
+            Parity(
+                kind=str(kind),
+                label=str(kind.label),
+                people=count,
+                kudos_per_person=round(kudos.count() / count, 1) if count else 0.0,
+                points_per_person=round(points / count, 1) if count else 0.0,
+                awards_won=awards,
+            )
+        )
+    return rows

@@ -262,6 +262,11 @@ def _wall(request: HttpRequest, team: Team | None) -> HttpResponse:
             "kudos": selectors.wall_kudos(team_id)[:40],
             "commendations": selectors.wall_commendations(team_id)[:20],
             "teams": Team.objects.all(),
+            # ?screen=1: no navigation, slides only, for a screen in the office.
+            "screen": request.GET.get("screen") == "1",
+            "base_template": (
+                "recognition/screen_base.html" if request.GET.get("screen") == "1" else "base.html"
+            ),
         },
     )
 

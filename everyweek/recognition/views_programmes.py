@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -247,5 +249,10 @@ def indices_page(request: HttpRequest) -> HttpResponse:
             "trend": indices.trend(people, now),
             "rows": rows,
             "milestones": programmes.upcoming_anniversaries(people, timezone.localdate(), 60),
+            # Organisation-wide figures, per head: for executives and admins.
+            "parity": indices.parity(now) if user.role in WIDE_ROLES else None,
+            "top_performers": indices.top_performers(
+                timezone.localdate() - dt.timedelta(days=90), timezone.localdate()
+            ),
         },
     )

@@ -209,3 +209,42 @@ def test_evenness_counts_recognition_outside_customer_service_week(org: Any) -> 
     result = indices.evenness(org.alpha.members.all(), dt.datetime(2025, 12, 1, tzinfo=dt.UTC))
     assert result.total == 3 and result.outside_cs_week == 66.7
     assert result.weeks_with_recognition == 3
+
+
+def test_parity_puts_service_beside_sales(org: Any) -> None:
+    services.give_kudos(author=org.sam, recipient=org.alice, message="a", points=10)
+    services.give_kudos(author=org.alice, recipient=org.sam, message="b")
+    rows = {row.kind: row for row in indices.parity(timezone.now() + dt.timedelta(seconds=1))}
+    assert rows["service"].people == 4 and rows["sales"].people == 1
+    assert rows["service"].kudos_per_person == 0.2 and rows["service"].points_per_person == 2.5
+    assert rows["sales"].kudos_per_person == 1.0
+    page = org.client_for(org.erin).get("/recognition/indices/").content.decode()
+    assert 'data-testid="parity"' in page
+    assert (
+        'data-testid="parity"'
+        not in org.client_for(org.lenny).get("/recognition/indices/").content.decode()
+    )
+
+
+def test_scorecards_can_register_top_performers(org: Any) -> None:
+    def source(start: dt.date, end: dt.date) -> list[Any]:
+        return [org.alice]
+
+    indices.register_top_performer_source(source)
+    try:
+        assert indices.top_performers(dt.date(2026, 1, 1), dt.date(2026, 3, 31)) == [org.alice]
+        page = org.client_for(org.lenny).get("/recognition/indices/").content.decode()
+        assert "Top service performers" in page
+    finally:
+        indices._TOP_PERFORMER_SOURCES.remove(source)
+
+
+def test_the_wall_has_an_office_screen_mode(org: Any) -> None:
+    services.give_kudos(author=org.sam, recipient=org.alice, message="On the big screen")
+    page = org.client_for(org.bruno).get("/recognition/wall/?screen=1").content.decode()
+    assert "On the big screen" in page and "wall.js" in page
+    assert 'class="main-nav"' not in page
+    team_page = org.client_for(org.bruno).get(f"/recognition/wall/team/{org.alpha.pk}/")
+    assert "On the big screen" in team_page.content.decode()
+    other_team = org.client_for(org.bruno).get(f"/recognition/wall/team/{org.beta.pk}/")
+    assert "On the big screen" not in other_team.content.decode()
