@@ -76,14 +76,24 @@ def prepare(count: int, files: list[str]) -> None:
 
     from everyweek.feedback import invitations
     from everyweek.feedback.models import Interaction, InvitationStatus, SurveyInvitation
-    from everyweek.people.models import Person, Role
+    from everyweek.people.models import Department, DepartmentKind, Person, Role, Team
 
     survey = invitations.ensure_default_survey()
     now = timezone.now()
+    # Answers spread over 200 agents in 20 teams, as in a real organisation (one agent taking
+    # every answer would make their daily rollup the one row every request fights over).
     with transaction.atomic():
-        agent, _created = Person.objects.get_or_create(
-            email="bench.agent@example.com",
-            defaults={"full_name": "Bench Agent", "role": Role.AGENT},
+        care = Department.objects.create(name="Bench care", kind=DepartmentKind.SERVICE)
+        teams = [Team.objects.create(name=f"Bench {n}", department=care) for n in range(20)]
+        agents = Person.objects.bulk_create(
+            Person(
+                email=f"bench.agent{n}@example.com",
+                full_name=f"Bench Agent {n}",
+                role=Role.AGENT,
+                department=care,
+                team=teams[n % 20],
+            )
+            for n in range(200)
         )
     for n, path in enumerate(files):
         with transaction.atomic(), open(path, "w") as out:
@@ -94,7 +104,8 @@ def prepare(count: int, files: list[str]) -> None:
                         source="bench",
                         external_id=f"{n}-{start + i}",
                         channel="email",
-                        agent=agent,
+                        agent=agents[(start + i) % len(agents)],
+                        team_id=agents[(start + i) % len(agents)].team_id,
                         status="solved",
                         created_at=now - dt.timedelta(hours=2),
                         first_response_at=now - dt.timedelta(hours=1),

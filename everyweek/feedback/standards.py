@@ -32,6 +32,7 @@ from typing import Any, Literal, Protocol
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
 
@@ -47,6 +48,11 @@ from everyweek.feedback.models import (
 )
 
 Period = Literal["day", "week", "month"]
+
+# Sent inside the transaction, with `interaction_ids`, after an evaluation changed results.
+# Results are written in bulk (no model signals), so whatever derives from them (scorecard
+# rollups) listens here.
+results_changed = Signal()
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
 
 # The fields a standard reads; `evaluate_many` loads only these.
@@ -222,8 +228,14 @@ def _sync(interactions: Sequence[Timed], rules: Rulebook, now: dt.datetime) -> E
             if elapsed != outcome.elapsed_minutes or met != outcome.met:
                 updates.append((outcome.elapsed_minutes, outcome.met, pk))
     # Results of standards that no longer apply (scope changed, standard switched off) go.
-    stale = [pk for pk, _e, _m in existing.values() if pk not in keep]
-    _write(creates, updates, stale)
+    stale = {pk: key[0] for key, (pk, _e, _m) in existing.items() if pk not in keep}
+    _write(creates, updates, list(stale))
+    changed = {c[0] for c in creates} | set(stale.values())
+    if updates:
+        by_pk = {pk: key[0] for key, (pk, _e, _m) in existing.items()}
+        changed |= {by_pk[u[2]] for u in updates}
+    if changed:
+        results_changed.send(sender=StandardResult, interaction_ids=sorted(changed))
     return EvaluationSummary(len(interactions), len(creates), len(updates), len(stale))
 
 

@@ -347,3 +347,27 @@ def test_period_bounds_for_months_and_days() -> None:
         rome(2026, 3, 29, 0, 0),
         rome(2026, 3, 30, 0, 0),
     )
+
+
+def test_changed_results_are_announced_for_rollups(
+    org: Org, email_first_hour: ServiceStandard
+) -> None:
+    received: list[list[int]] = []
+
+    def listener(sender: Any, interaction_ids: list[int], **kwargs: Any) -> None:
+        received.append(interaction_ids)
+
+    standards.results_changed.connect(listener)
+    try:
+        obj = interaction(
+            rome(2026, 3, 9, 9, 0), agent=org.alice, first_response=rome(2026, 3, 9, 9, 5)
+        )
+        assert received == [[obj.pk]]
+        standards.evaluate_many()  # nothing changes: nothing announced
+        assert received == [[obj.pk]]
+        email_first_hour.threshold_minutes = 1
+        email_first_hour.save()
+        standards.evaluate_many()
+        assert received == [[obj.pk], [obj.pk]]
+    finally:
+        standards.results_changed.disconnect(listener)
