@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("everyweek.servicedesk.urls")),
     path("", include("everyweek.careers.urls")),
     path("", include("everyweek.week.urls")),
+    path("", include("everyweek.scorecards.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

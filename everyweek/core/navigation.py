@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from everyweek.core.access import is_admin, is_leader
 from everyweek.integrations.labels import NAV_LABEL as IMPORTS_LABEL
+from everyweek.scorecards.labels import NAV_LABEL as SCORECARDS_LABEL
 from everyweek.week.labels import NAV_LABEL as WEEK_LABEL
 
 
@@ -39,6 +40,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Praise to thank"), "recognition:praise", is_leader, "/recognition/praise/"),
     NavItem(_("Follow-ups"), "feedback:cases", is_leader, "/feedback/follow-ups/"),
     NavItem(_("Service standards"), "standards:list", is_leader, "/standards/"),
+    NavItem(SCORECARDS_LABEL, "scorecards:index", _everyone, "/scorecards/"),
     NavItem(_("Listening"), "listening:home", _everyone, "/listening/"),
     NavItem(_("Service desk"), "servicedesk:home", _everyone, "/service-desk/"),
     NavItem(_("Career"), "careers:mine", _everyone, "/careers/"),

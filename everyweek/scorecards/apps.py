@@ -10,6 +10,8 @@ class ScorecardsConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self) -> None:
-        from everyweek.scorecards import signals
+        from everyweek.core import home
+        from everyweek.scorecards import signals, views
 
         signals.connect()
+        home.register(home.Panel("scorecards/home_panel.html", views.home_panel, order=30))
