@@ -37,7 +37,15 @@ class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
-    list_display = ["created_at", "integration", "kind", "original_name", "status", "processed", "error_count"]
+    list_display = [
+        "created_at",
+        "integration",
+        "kind",
+        "original_name",
+        "status",
+        "processed",
+        "error_count",
+    ]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
 

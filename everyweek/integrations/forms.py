@@ -103,12 +103,16 @@ class UploadForm(forms.Form):
         from everyweek.integrations.importers import kinds_for
 
         allowed = kinds_for(integration.vendor)
-        self.fields["kind"].choices = [c for c in ImportKind.choices if c[0] in allowed]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [c for c in ImportKind.choices if c[0] in allowed]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size and upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
+            )
         return upload
 
 
@@ -135,7 +139,9 @@ class ColumnsForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in this file)")), *[(h, h) for h in headers if h]]
         for name, label in FIELDS.items():
-            self.fields[f"col_{name}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.fields[f"col_{name}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False
+            )
 
     def columns(self) -> dict[str, str]:
         return {

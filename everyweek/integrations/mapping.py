@@ -72,6 +72,19 @@ _DATE_FORMATS = (
 )
 
 
+def _parse_text_date(raw: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt)  # noqa: DTZ007 - the zone is added by the caller
+        except ValueError:
+            continue
+    return None
+
+
 def parse_datetime(value: object, tz: dt.tzinfo = UTC, field: str = "date") -> dt.datetime:
     """ISO 8601 (with or without zone), Unix seconds, and common spreadsheet forms; aware, in UTC."""
     if isinstance(value, dt.datetime):
@@ -86,20 +99,12 @@ def parse_datetime(value: object, tz: dt.tzinfo = UTC, field: str = "date") -> d
         raw = str(value or "").strip()
         if not raw:
             raise RowError(field, _("The date is missing."))
-        try:
-            parsed = dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
-        except ValueError:
-            parsed = None  # type: ignore[assignment]
-            for fmt in _DATE_FORMATS:
-                try:
-                    parsed = dt.datetime.strptime(raw, fmt)  # noqa: DTZ007 - zone added below
-                    break
-                except ValueError:
-                    continue
-            if parsed is None:
-                if raw.isdigit():
-                    return parse_datetime(int(raw), tz, field)
-                raise RowError(field, _("“%(value)s” is not a date.") % {"value": raw[:40]}) from None
+        found = _parse_text_date(raw)
+        if found is None:
+            if raw.isdigit():
+                return parse_datetime(int(raw), tz, field)
+            raise RowError(field, _("“%(value)s” is not a date.") % {"value": raw[:40]})
+        parsed = found
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     if not 1900 <= parsed.year <= 2999:

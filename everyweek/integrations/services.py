@@ -116,7 +116,7 @@ def update_integration(
     integration: Integration,
     name: str | None = None,
     is_active: bool | None = None,
-    survey: Survey | None | bool = False,
+    survey: Survey | bool | None = False,
     config: dict[str, Any] | None = None,
     secret: str | None = None,
     secret_env: str | None = None,
@@ -138,7 +138,7 @@ def update_integration(
         integration.config = config
     if secret:  # an empty field keeps the stored secret: it is never shown again
         integration.secret = secret.strip()
-        changes["secret"] = "changed"
+        changes["secret"] = "changed"  # noqa: S105 - a marker, not the secret
     if secret_env is not None and secret_env.strip() != integration.secret_env:
         changes["secret_env"] = [integration.secret_env, secret_env.strip()]
         integration.secret_env = secret_env.strip()
@@ -193,15 +193,20 @@ def map_identity(*, actor: Any, identity: ExternalIdentity, person: Person | Non
     count = SurveyResponse.objects.filter(pk__in=response_ids).update(
         agent=person, team_id=team_id, updated_at=timezone.now()
     )
-    count += Interaction.objects.filter(pk__in=interaction_ids).update(agent=person, team_id=team_id)
+    count += Interaction.objects.filter(pk__in=interaction_ids).update(
+        agent=person, team_id=team_id
+    )
     InteractionCredit.objects.filter(interaction_id__in=interaction_ids).delete()
     if person is not None:
         InteractionCredit.objects.bulk_create(
-            InteractionCredit(interaction_id=pk, person=person, weight=1.0) for pk in interaction_ids
+            InteractionCredit(interaction_id=pk, person=person, weight=1.0)
+            for pk in interaction_ids
         )
     owner = person.reports_to if person and person.reports_to_id else person
     FollowUpCase.objects.filter(response_id__in=response_ids).update(agent=person)
-    FollowUpCase.objects.filter(response_id__in=response_ids, owner__isnull=True).update(owner=owner)
+    FollowUpCase.objects.filter(response_id__in=response_ids, owner__isnull=True).update(
+        owner=owner
+    )
     audit.record(
         actor,
         "identity.map" if person else "identity.ignore",
@@ -305,7 +310,8 @@ def run_import_job(job_id: int, *, bulk: bool = True) -> ImportJob | None:
 
     def on_chunk(report: ImportReport, problems: list[RowProblem]) -> None:
         ImportRowError.objects.bulk_create(
-            ImportRowError(job=job, line=p.line, field=p.field[:80], reason=p.reason) for p in problems
+            ImportRowError(job=job, line=p.line, field=p.field[:80], reason=p.reason)
+            for p in problems
         )
         ImportJob.objects.filter(pk=job.pk).update(
             total=max(report.total, report.processed),
@@ -326,7 +332,14 @@ def run_import_job(job_id: int, *, bulk: bool = True) -> ImportJob | None:
         _finish(job, ImportStatus.FAILED, str(exc))
         return job
     except Exception as exc:
-        _finish(job, ImportStatus.FAILED, _("The import stopped: %(error)s. Rows already stored are kept; run it again to finish.") % {"error": type(exc).__name__})
+        _finish(
+            job,
+            ImportStatus.FAILED,
+            _(
+                "The import stopped: %(error)s. Rows already stored are kept; run it again to finish."
+            )
+            % {"error": type(exc).__name__},
+        )
         raise
     job.refresh_from_db()
     job.total = report.total
@@ -419,7 +432,9 @@ def receive_webhook(
     try:
         delivery = handler.parse(integration, headers, body, payload)
     except (FeedbackError, RecursionError) as exc:
-        message = str(exc) if isinstance(exc, FeedbackError) else _("The body is nested too deeply.")
+        message = (
+            str(exc) if isinstance(exc, FeedbackError) else _("The body is nested too deeply.")
+        )
         _record_failure(integration, body, chatwoot.event_id({}, body), "", message)
         return WebhookResult(422, {"error": message})
     try:
@@ -455,7 +470,9 @@ def _apply(integration: Integration, delivery: Any, body: bytes) -> WebhookResul
     event.status = WebhookStatus.PROCESSED if applied else WebhookStatus.IGNORED
     event.response_id = report.response_ids[0] if report.response_ids else None
     event.save()
-    audit.record(None, "webhook.receive", event, {"type": delivery.event_type, "status": event.status})
+    audit.record(
+        None, "webhook.receive", event, {"type": delivery.event_type, "status": event.status}
+    )
     return WebhookResult(
         200,
         {
@@ -472,7 +489,9 @@ def _record_failure(
 ) -> None:
     """Keep a rejected (but authentic) delivery for debugging; a later retry may still apply."""
     with transaction.atomic():
-        event = WebhookEvent.objects.filter(integration=integration, event_id=event_id[:200]).first()
+        event = WebhookEvent.objects.filter(
+            integration=integration, event_id=event_id[:200]
+        ).first()
         if event is not None and event.status != WebhookStatus.FAILED:
             return
         event = event or WebhookEvent(integration=integration, event_id=event_id[:200])

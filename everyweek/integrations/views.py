@@ -62,7 +62,9 @@ def integration_create(request: HttpRequest) -> HttpResponse:
     form = IntegrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            integration, token = services.create_integration(actor=request.user, **form.cleaned_data)
+            integration, token = services.create_integration(
+                actor=request.user, **form.cleaned_data
+            )
         except services.IntegrationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -96,7 +98,9 @@ def integration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_integration(actor=request.user, integration=integration, **form.cleaned_data)
+            services.update_integration(
+                actor=request.user, integration=integration, **form.cleaned_data
+            )
         except services.IntegrationError as exc:
             form.add_error(None, str(exc))
         else:
@@ -126,7 +130,7 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("integrations:detail", pk=integration.pk)
     try:
         job = services.create_import_job(
@@ -161,7 +165,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         headers=headers,
         initial={
-            "name": f"{job.integration.name} – {job.original_name}"[:120],
+            "name": f"{job.integration.name} - {job.original_name}"[:120],
             **{f"col_{name}": column for name, column in guessed.items()},
         },
     )
@@ -205,7 +209,7 @@ class _Echo:
         return value
 
 
-@admin_required
+@admin_required  # type: ignore[arg-type]
 def import_errors(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Every problem of the import as CSV: line, field, reason."""
     job = get_object_or_404(ImportJob, pk=pk)
@@ -227,7 +231,9 @@ def import_errors(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def identity_list(request: HttpRequest) -> HttpResponse:
     """External agents: the pending ones first, each with colleagues who match its email."""
     status = request.GET.get("status") or IdentityStatus.PENDING
-    identities = ExternalIdentity.objects.select_related("integration", "person").filter(status=status)
+    identities = ExternalIdentity.objects.select_related("integration", "person").filter(
+        status=status
+    )
     page = Paginator(identities, 50).get_page(request.GET.get("page"))
     rows = [(identity, list(services.suggestions(identity))) for identity in page]
     return render(
@@ -238,7 +244,9 @@ def identity_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": IdentityStatus.choices,
-            "people": Person.objects.filter(is_active=True).order_by("email").values_list("email", "full_name"),
+            "people": Person.objects.filter(is_active=True)
+            .order_by("email")
+            .values_list("email", "full_name"),
             "query_string": f"status={status}",
         },
     )
@@ -255,8 +263,10 @@ def identity_map(request: HttpRequest, pk: int) -> HttpResponse:
         form = IdentityMapForm(request.POST)
         if not form.is_valid():
             for error in form.non_field_errors() or [_("Choose a person.")]:
-                messages.error(request, error)
-            return redirect(f"{reverse('integrations:identities')}?status={request.POST.get('status', '')}")
+                messages.error(request, str(error))
+            return redirect(
+                f"{reverse('integrations:identities')}?status={request.POST.get('status', '')}"
+            )
         count = services.map_identity(
             actor=request.user, identity=identity, person=form.cleaned_data["person"]
         )

@@ -20,7 +20,11 @@ READERS: dict[str, Reader] = {
 
 # Which file types make sense for which tool.
 KINDS_FOR_VENDOR: dict[str, tuple[str, ...]] = {
-    Vendor.ZENDESK: (ImportKind.ZENDESK_RATINGS, ImportKind.ZENDESK_METRICS, ImportKind.SPREADSHEET),
+    Vendor.ZENDESK: (
+        ImportKind.ZENDESK_RATINGS,
+        ImportKind.ZENDESK_METRICS,
+        ImportKind.SPREADSHEET,
+    ),
     Vendor.FRESHDESK: (
         ImportKind.FRESHDESK_RATINGS,
         ImportKind.FRESHDESK_TICKETS,

@@ -22,7 +22,6 @@ and reason, and nothing of it is stored.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +39,6 @@ from everyweek.feedback.models import (
     Interaction,
     InteractionCredit,
     ServiceStandard,
-    StandardResult,
     Survey,
     SurveyResponse,
 )
@@ -312,7 +310,9 @@ class Resolver:
             self._customers_loaded = True
             if Customer.objects.count() <= self.PRELOAD_CUSTOMERS:
                 self._customers_complete = True
-                for email, pk in Customer.objects.exclude(email="").order_by("-pk").values_list("email", "pk"):
+                for email, pk in (
+                    Customer.objects.exclude(email="").order_by("-pk").values_list("email", "pk")
+                ):
                     self.customers[email] = pk  # newest first, so the oldest wins
         wanted: dict[str, tuple[str, str]] = {}
         for email, name, language in pairs:
@@ -320,24 +320,20 @@ class Resolver:
                 wanted[email] = (name, language)
         if not wanted:
             return
+        by_email = f"SELECT email, id FROM {table(Customer)} WHERE email IN"  # noqa: S608
         if not self._customers_complete:
             for email, pk in sorted(
-                select_in(f"SELECT email, id FROM {table(Customer)} WHERE email IN", [], list(wanted)),
-                key=lambda pair: -pair[1],
+                select_in(by_email, [], list(wanted)), key=lambda pair: -pair[1]
             ):
                 self.customers[email] = pk
                 wanted.pop(email, None)
         if wanted:
             created = Customer.objects.bulk_create(
-                Customer(
-                    name=(name or email)[:200], email=email, locale=(language or "en")[:10]
-                )
+                Customer(name=(name or email)[:200], email=email, locale=(language or "en")[:10])
                 for email, (name, language) in wanted.items()
             )
             if created and created[0].pk is None:  # a backend without RETURNING
-                for email, pk in select_in(
-                    f"SELECT email, id FROM {table(Customer)} WHERE email IN", [], list(wanted)
-                ):
+                for email, pk in select_in(by_email, [], list(wanted)):
                     self.customers.setdefault(email, pk)
             for customer in created:
                 if customer.pk is not None:
@@ -351,7 +347,7 @@ class Resolver:
         return {
             ext: InteractionInfo(pk, agent_id, customer_id, team_id, channel)
             for ext, pk, agent_id, customer_id, team_id, channel in select_in(
-                "SELECT external_id, id, agent_id, customer_id, team_id, channel "
+                "SELECT external_id, id, agent_id, customer_id, team_id, channel "  # noqa: S608 - quoted table names; values are parameters
                 f"FROM {table(Interaction)} WHERE source = %s AND external_id IN",
                 [self.ticket_source],
                 ids,
@@ -376,7 +372,9 @@ I_REASONS, I_SUBMITTED = 11, 13
 class ResponseImporter:
     """Stores `ResponseRow`s for one integration, per row or in bulk, counting what changed."""
 
-    def __init__(self, integration: Integration, *, bulk: bool = True, collect_ids: bool = False) -> None:
+    def __init__(
+        self, integration: Integration, *, bulk: bool = True, collect_ids: bool = False
+    ) -> None:
         self.integration = integration
         self.bulk = bulk
         self.collect_ids = collect_ids
@@ -394,7 +392,9 @@ class ResponseImporter:
         r = self.resolver
         r.resolve_agents(row.agent for row in rows if row.agent is not None)
         r.resolve_customers(
-            (row.customer_email, row.customer_name, row.language) for row in rows if row.customer_email
+            (row.customer_email, row.customer_name, row.language)
+            for row in rows
+            if row.customer_email
         )
         tickets = r.interactions(row.ticket_id for row in rows if row.ticket_id)
         stubs: dict[str, ResponseRow] = {}
@@ -436,7 +436,11 @@ class ResponseImporter:
                 channel = row.channel or info.channel
                 interaction_id = info.pk or None
             if team_id is None and final_agent is not None:
-                if agent is not None and agent.person is not None and agent.person.pk == final_agent:
+                if (
+                    agent is not None
+                    and agent.person is not None
+                    and agent.person.pk == final_agent
+                ):
                     team_id = agent.person.team_id
                 else:
                     found = person(final_agent)
@@ -529,7 +533,7 @@ class ResponseImporter:
     def response_ids(self, external_ids: list[str]) -> dict[str, int]:
         return dict(
             select_in(
-                f"SELECT external_id, id FROM {table(SurveyResponse)} WHERE source = %s AND external_id IN",
+                f"SELECT external_id, id FROM {table(SurveyResponse)} WHERE source = %s AND external_id IN",  # noqa: S608 - quoted table names; values are parameters
                 [self.integration.source],
                 external_ids,
             )
@@ -546,8 +550,16 @@ class ResponseImporter:
             }
         )
         customers = Customer.objects.in_bulk(
-            {r.customers[p.row.customer_email] for p in planned if p.row.customer_email in r.customers}
-            | {r.customers[row.customer_email] for row in stubs.values() if row.customer_email in r.customers}
+            {
+                r.customers[p.row.customer_email]
+                for p in planned
+                if p.row.customer_email in r.customers
+            }
+            | {
+                r.customers[row.customer_email]
+                for row in stubs.values()
+                if row.customer_email in r.customers
+            }
         )
         created: dict[str, Interaction] = {}
         for item in planned:
@@ -606,7 +618,9 @@ class ResponseImporter:
         credits = []
         for item, response_id in zip(pending, response_ids, strict=True):
             if response_id not in already and item.agent is not None:
-                credits.append(PendingCredit(identity_id=item.agent.identity_id, response_id=response_id))
+                credits.append(
+                    PendingCredit(identity_id=item.agent.identity_id, response_id=response_id)
+                )
                 already.add(response_id)
         stub_tickets = {p.stub_ticket: p for p in pending if p.stub_ticket}
         if stub_tickets:
@@ -659,7 +673,7 @@ class RawInsert:
         qn = connection.ops.quote_name
         names = [*columns, *extra]
         self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(by_name[n].column) for n in names)}) "
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(by_name[n].column) for n in names)}) "  # noqa: S608 - quoted table names; values are parameters
             f"VALUES ({', '.join('%s' for _ in names)}) {on_conflict}"
         )
         self.constants_tuple = tuple(self.constants)
@@ -690,9 +704,20 @@ class BulkResponseWriter:
         )
         self.interactions = RawInsert(
             Interaction,
-            ["source", "external_id", "created_at", "channel", "customer_id", "agent_id", "team_id", "status"],
+            [
+                "source",
+                "external_id",
+                "created_at",
+                "channel",
+                "customer_id",
+                "agent_id",
+                "team_id",
+                "status",
+            ],
         )
-        self.credits = RawInsert(InteractionCredit, ["interaction_id", "person_id", "weight", "replies"])
+        self.credits = RawInsert(
+            InteractionCredit, ["interaction_id", "person_id", "weight", "replies"]
+        )
         self.cases = RawInsert(
             FollowUpCase, ["response_id", "reason", "agent_id", "owner_id", "status", "due_at"]
         )
@@ -736,15 +761,13 @@ class BulkResponseWriter:
         self.interactions.run(rows)
         ids = dict(
             select_in(
-                f"SELECT external_id, id FROM {table(Interaction)} WHERE source = %s AND external_id IN",
+                f"SELECT external_id, id FROM {table(Interaction)} WHERE source = %s AND external_id IN",  # noqa: S608 - quoted table names; values are parameters
                 [source],
                 list(stubs),
             )
         )
         # The credit rule of record_interaction: one full credit for the agent, if any.
-        self.credits.run(
-            [(ids[row[1]], row[5], 1.0, 0) for row in rows if row[5] is not None]
-        )
+        self.credits.run([(ids[row[1]], row[5], 1.0, 0) for row in rows if row[5] is not None])
         if self.importer.standards:
             self._evaluate_standards([Interaction(pk=pk) for pk in ids.values()])
         return ids
@@ -753,7 +776,9 @@ class BulkResponseWriter:
         from everyweek.feedback import standards as rules
 
         # The standards' own bulk evaluator: the same rules record_interaction applies.
-        rules.evaluate_many(Interaction.objects.filter(pk__in=[i.pk for i in interactions]), now=self.now)
+        rules.evaluate_many(
+            Interaction.objects.filter(pk__in=[i.pk for i in interactions]), now=self.now
+        )
 
     def _upsert(self, planned: list[Planned]) -> None:
         source = self.importer.integration.source
@@ -793,7 +818,7 @@ class BulkResponseWriter:
         has_case = {
             pk
             for (pk,) in select_in(
-                f"SELECT response_id FROM {table(FollowUpCase)} WHERE response_id IN",
+                f"SELECT response_id FROM {table(FollowUpCase)} WHERE response_id IN",  # noqa: S608 - quoted table names; values are parameters
                 [],
                 list(ids.values()),
             )
@@ -806,7 +831,11 @@ class BulkResponseWriter:
                 continue
             has_case.add(response_id)
             agent = importer.resolver.person(item.values[I_AGENT])
-            owner = agent.reports_to_id if agent and agent.reports_to_id else (agent.pk if agent else None)
+            owner = (
+                agent.reports_to_id
+                if agent and agent.reports_to_id
+                else (agent.pk if agent else None)
+            )
             rows.append((response_id, reason, agent.pk if agent else None, owner, "open", due))
         if not rows:
             return
@@ -816,7 +845,9 @@ class BulkResponseWriter:
         labels = {value: str(text) for value, text in FollowUpReason.choices}
         reasons = {row[0]: row[1] for row in rows}
         cases = select_in(
-            f"SELECT response_id, id FROM {table(FollowUpCase)} WHERE response_id IN", [], list(reasons)
+            f"SELECT response_id, id FROM {table(FollowUpCase)} WHERE response_id IN",  # noqa: S608
+            [],
+            list(reasons),
         )
         adapt_json = self.adapt_json
         self.audits.run(
@@ -904,7 +935,9 @@ class InteractionImporter:
             else:
                 report.updated += 1
             if agent is not None and agent.pending:
-                pending.append(PendingCredit(identity_id=agent.identity_id, interaction=interaction))
+                pending.append(
+                    PendingCredit(identity_id=agent.identity_id, interaction=interaction)
+                )
         PendingCredit.objects.bulk_create(pending, ignore_conflicts=True)
 
     def _same(self, existing: Interaction, data: InteractionInput) -> bool:
@@ -947,7 +980,7 @@ class SecondaryIndexes:
         editor = connection.schema_editor()
         self.statements: list[tuple[str, str, str]] = []  # (table, index name, CREATE INDEX …)
         for model in self.MODELS:
-            for statement in editor._model_indexes_sql(model):
+            for statement in editor._model_indexes_sql(model):  # type: ignore[attr-defined]
                 sql = str(statement)
                 if not sql.startswith("CREATE INDEX "):
                     continue

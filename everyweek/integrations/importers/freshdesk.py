@@ -109,12 +109,16 @@ def _hours(value: str, field: str) -> dt.timedelta | None:
         try:
             hours, minutes, *rest = (int(p) for p in parts)
         except ValueError:
-            raise RowError(field, _("“%(value)s” is not a duration.") % {"value": raw[:40]}) from None
+            raise RowError(
+                field, _("“%(value)s” is not a duration.") % {"value": raw[:40]}
+            ) from None
         return dt.timedelta(hours=hours, minutes=minutes, seconds=rest[0] if rest else 0)
     try:
         hours_f = float(raw.replace(",", "."))
     except ValueError:
-        raise RowError(field, _("“%(value)s” is not a number of hours.") % {"value": raw[:40]}) from None
+        raise RowError(
+            field, _("“%(value)s” is not a number of hours.") % {"value": raw[:40]}
+        ) from None
     if not 0 <= hours_f < 1_000_000:
         raise RowError(field, _("“%(value)s” is not a number of hours.") % {"value": raw[:40]})
     return dt.timedelta(hours=hours_f)
@@ -131,7 +135,9 @@ def parse_tickets(stream: IO[bytes], integration: Integration) -> tuple[int, Ite
     }
     if columns["id"] is None or columns["created"] is None:
         raise ImportFileError(
-            _("The file needs the columns “Ticket ID” and “Created time”: is it a Freshdesk ticket export?")
+            _(
+                "The file needs the columns “Ticket ID” and “Created time”: is it a Freshdesk ticket export?"
+            )
         )
     index = {name: headers.index(col) for name, col in columns.items() if col is not None}
     tz = mapping.zone(integration.config.get("time_zone"))
@@ -152,13 +158,19 @@ def parse_tickets(stream: IO[bytes], integration: Integration) -> tuple[int, Ite
                     if get("initial_response")
                     else None
                 )
-                if first is None and (span := _hours(get("first_response_hours"), "First response time (in hrs)")):
+                if first is None and (
+                    span := _hours(get("first_response_hours"), "First response time (in hrs)")
+                ):
                     first = created + span
                 resolved_raw = get("resolved") or get("closed")
                 resolved = (
-                    mapping.parse_datetime(resolved_raw, tz, "Resolved time") if resolved_raw else None
+                    mapping.parse_datetime(resolved_raw, tz, "Resolved time")
+                    if resolved_raw
+                    else None
                 )
-                if resolved is None and (span := _hours(get("resolution_hours"), "Resolution time (in hrs)")):
+                if resolved is None and (
+                    span := _hours(get("resolution_hours"), "Resolution time (in hrs)")
+                ):
                     resolved = created + span
                 agent = get("agent")
                 status = get("status").lower()

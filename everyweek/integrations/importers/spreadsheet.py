@@ -102,7 +102,7 @@ def text_stream(stream: IO[bytes]) -> tuple[io.TextIOBase, int]:
         lines += block.count(b"\n")
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
-    return text, max(lines - 1, 0) + (0 if head.endswith(b"\n") else 0)
+    return text, max(lines - 1, 0)
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
@@ -127,7 +127,9 @@ def read_table(stream: IO[bytes]) -> tuple[list[str], Iterator[list[Any]], int]:
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise ImportFileError(_("The file could not be read as CSV: %(error)s") % {"error": exc}) from exc
+        raise ImportFileError(
+            _("The file could not be read as CSV: %(error)s") % {"error": exc}
+        ) from exc
     return [h.strip().lstrip("\ufeff") for h in headers], reader, total
 
 
@@ -237,7 +239,13 @@ def _rows(
 
     def text(name: str, limit: int) -> Any:
         def setter(row: ResponseRow, value: Any, agent: list[str]) -> None:
-            setattr(row, name, mapping.clean_text(value, limit) if type(value) is not str or "\x00" in value else value.strip()[:limit])
+            setattr(
+                row,
+                name,
+                mapping.clean_text(value, limit)
+                if type(value) is not str or "\x00" in value
+                else value.strip()[:limit],
+            )
 
         return setter
 
@@ -251,7 +259,8 @@ def _rows(
         email = email_of(value)
         if not email and str(value).strip():
             raise RowError(
-                "agent_email", _("“%(value)s” is not an email address.") % {"value": str(value)[:60]}
+                "agent_email",
+                _("“%(value)s” is not an email address.") % {"value": str(value)[:60]},
             )
         agent[1] = email
 
@@ -304,7 +313,9 @@ def _rows(
             raw_date = values[date_i]
             if type(raw_date) is str and len(raw_date) >= 19 and raw_date[10] in " T":
                 try:
-                    submitted = fromiso(raw_date[:-1] + "+00:00" if raw_date[-1] == "Z" else raw_date)
+                    submitted = fromiso(
+                        raw_date[:-1] + "+00:00" if raw_date[-1] == "Z" else raw_date
+                    )
                     if submitted.tzinfo is None:
                         submitted = submitted.replace(tzinfo=tz)
                     if submitted.tzinfo is not utc:
@@ -315,10 +326,14 @@ def _rows(
                 submitted = parse_datetime(raw_date, tz, "date")
             if id_i is not None:
                 external_id = values[id_i]
-                if type(external_id) is not str or not 0 < len(external_id) <= 100 or external_id != external_id.strip():
+                if (
+                    type(external_id) is not str
+                    or not 0 < len(external_id) <= 100
+                    or external_id != external_id.strip()
+                ):
                     external_id = mapping.clean_id(external_id, "response_id")
             else:
-                digest = hashlib.sha1(  # noqa: S324 - an id, not a secret
+                digest = hashlib.sha1(
                     "\x1f".join(str(v) for v in values).encode(), usedforsecurity=False
                 )
                 external_id = f"row:{digest.hexdigest()[:32]}"

@@ -54,11 +54,15 @@ def records(data: Any, key: str) -> list[Any]:
             items: list[Any] = []
             for page in data:
                 if not isinstance(page[key], list):
-                    raise ImportFileError(_("The file has no “%(key)s” list: is it the right export?") % {"key": key})
+                    raise ImportFileError(
+                        _("The file has no “%(key)s” list: is it the right export?") % {"key": key}
+                    )
                 items.extend(page[key])
             return items
         return data
-    raise ImportFileError(_("The file has no “%(key)s” list: is it the right export?") % {"key": key})
+    raise ImportFileError(
+        _("The file has no “%(key)s” list: is it the right export?") % {"key": key}
+    )
 
 
 def _minutes(value: Any, field: str) -> int | None:
@@ -113,7 +117,9 @@ def metric_row(line: int, item: Any) -> Parsed:
     try:
         created = mapping.parse_datetime(item.get("created_at"), field="created_at")
         reply = _minutes(item.get("reply_time_in_minutes"), "reply_time_in_minutes")
-        full = _minutes(item.get("full_resolution_time_in_minutes"), "full_resolution_time_in_minutes")
+        full = _minutes(
+            item.get("full_resolution_time_in_minutes"), "full_resolution_time_in_minutes"
+        )
         waited = _minutes(item.get("agent_wait_time_in_minutes"), "agent_wait_time_in_minutes")
         solved_at = (
             mapping.parse_datetime(item["solved_at"], field="solved_at")

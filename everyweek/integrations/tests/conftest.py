@@ -16,6 +16,7 @@ from everyweek.integrations.models import Integration
 from everyweek.integrations.webhooks import chatwoot, delighted, formbricks, typeform
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SECRET = "s3cret"
 FORMBRICKS_SECRET = "whsec_" + base64.b64encode(b"formbricks-test-key-0123456789ab").decode()
 
 
@@ -34,7 +35,9 @@ def _clean_rate_limits() -> None:
 
 @pytest.fixture
 def make_integration(db: Any) -> Callable[..., Integration]:
-    def make(vendor: str, name: str | None = None, secret: str = "s3cret", **kwargs: Any) -> Integration:
+    def make(
+        vendor: str, name: str | None = None, secret: str = SECRET, **kwargs: Any
+    ) -> Integration:
         integration, _token = services.create_integration(
             actor=None, vendor=vendor, name=name or vendor.title(), secret=secret, **kwargs
         )
@@ -43,7 +46,9 @@ def make_integration(db: Any) -> Callable[..., Integration]:
     return make
 
 
-def signed_headers(integration: Integration, body: bytes, *, now: float | None = None) -> dict[str, str]:
+def signed_headers(
+    integration: Integration, body: bytes, *, now: float | None = None
+) -> dict[str, str]:
     """The headers the vendor would send with this body."""
     secret = integration.secret.encode()
     stamp = str(int(time.time() if now is None else now))

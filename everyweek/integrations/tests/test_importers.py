@@ -32,13 +32,21 @@ from everyweek.integrations.tests.conftest import fixture_bytes
 UTC = dt.UTC
 
 
-def run(integration: Any, kind: str, data: bytes, mapping: ColumnMapping | None = None, bulk: bool = True) -> Any:
+def run(
+    integration: Any,
+    kind: str,
+    data: bytes,
+    mapping: ColumnMapping | None = None,
+    bulk: bool = True,
+) -> Any:
     return services.import_file(
         integration=integration, kind=kind, stream=io.BytesIO(data), mapping=mapping, bulk=bulk
     )
 
 
-def test_zendesk_ratings_become_two_point_csat_and_unknown_assignees_wait(org: Org, make_integration: Any) -> None:
+def test_zendesk_ratings_become_two_point_csat_and_unknown_assignees_wait(
+    org: Org, make_integration: Any
+) -> None:
     zendesk = make_integration("zendesk")
     report = run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
 
@@ -47,6 +55,7 @@ def test_zendesk_ratings_become_two_point_csat_and_unknown_assignees_wait(org: O
     bad = SurveyResponse.objects.get(source="zendesk", external_id="120447")
     assert (good.csat, good.csat_scale, good.comment) == (2, 2, "Awesome support!")
     assert (bad.csat, bad.reason_codes) == (1, ["zendesk_5"])
+    assert good.interaction is not None
     assert good.agent is None and good.interaction.external_id == "208"
     assert FollowUpCase.objects.filter(response=bad).exists()
     assert not FollowUpCase.objects.filter(response=good).exists()
@@ -57,7 +66,9 @@ def test_zendesk_ratings_become_two_point_csat_and_unknown_assignees_wait(org: O
     assert PendingCredit.objects.filter(response__isnull=False).count() == 2
 
 
-def test_mapping_an_agent_credits_the_responses_that_waited(org: Org, make_integration: Any) -> None:
+def test_mapping_an_agent_credits_the_responses_that_waited(
+    org: Org, make_integration: Any
+) -> None:
     zendesk = make_integration("zendesk")
     run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
     bruno_in_zendesk = ExternalIdentity.objects.get(external_id="136")
@@ -66,6 +77,7 @@ def test_mapping_an_agent_credits_the_responses_that_waited(org: Org, make_integ
 
     bad = SurveyResponse.objects.get(external_id="120447")
     assert count == 2  # the response and its ticket
+    assert bad.interaction is not None
     assert (bad.agent, bad.team) == (org.bruno, org.beta)
     assert bad.interaction.agent == org.bruno
     assert InteractionCredit.objects.get(interaction=bad.interaction).person == org.bruno
@@ -76,10 +88,14 @@ def test_mapping_an_agent_credits_the_responses_that_waited(org: Org, make_integ
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
-def test_zendesk_metrics_complete_the_ticket_without_losing_its_agent(org: Org, make_integration: Any) -> None:
+def test_zendesk_metrics_complete_the_ticket_without_losing_its_agent(
+    org: Org, make_integration: Any
+) -> None:
     zendesk = make_integration("zendesk")
     run(zendesk, "zendesk_ratings", fixture_bytes("zendesk_satisfaction_ratings.json"))
-    services.map_identity(actor=org.ada, identity=ExternalIdentity.objects.get(external_id="135"), person=org.alice)
+    services.map_identity(
+        actor=org.ada, identity=ExternalIdentity.objects.get(external_id="135"), person=org.alice
+    )
 
     report = run(zendesk, "zendesk_metrics", fixture_bytes("zendesk_ticket_metrics.json"))
 
@@ -90,15 +106,24 @@ def test_zendesk_metrics_complete_the_ticket_without_losing_its_agent(org: Org, 
     assert ticket.created_at == created
     assert ticket.first_response_at == created + dt.timedelta(minutes=45)
     assert ticket.resolved_at == dt.datetime(2011, 7, 20, 22, 50, tzinfo=UTC)
-    assert (ticket.pending_seconds, ticket.reopen_count, ticket.reply_count, ticket.status) == (7200, 1, 3, "solved")
-    assert run(zendesk, "zendesk_metrics", fixture_bytes("zendesk_ticket_metrics.json")).unchanged == 2
+    assert (ticket.pending_seconds, ticket.reopen_count, ticket.reply_count, ticket.status) == (
+        7200,
+        1,
+        3,
+        "solved",
+    )
+    assert (
+        run(zendesk, "zendesk_metrics", fixture_bytes("zendesk_ticket_metrics.json")).unchanged == 2
+    )
 
 
 def test_freshdesk_ratings_land_on_the_surveys_scale(org: Org, make_integration: Any) -> None:
     survey = Survey.objects.create(name="Classic", csat_scale=3)
     freshdesk = make_integration("freshdesk", survey=survey)
 
-    report = run(freshdesk, "freshdesk_ratings", fixture_bytes("freshdesk_satisfaction_ratings.json"))
+    report = run(
+        freshdesk, "freshdesk_ratings", fixture_bytes("freshdesk_satisfaction_ratings.json")
+    )
 
     assert report.created == 3
     scores = dict(SurveyResponse.objects.values_list("external_id", "csat"))
@@ -107,7 +132,9 @@ def test_freshdesk_ratings_land_on_the_surveys_scale(org: Org, make_integration:
     assert FollowUpCase.objects.filter(response__external_id="113").exists()
 
 
-def test_freshdesk_ticket_export_derives_missing_times_and_reports_bad_rows(org: Org, make_integration: Any) -> None:
+def test_freshdesk_ticket_export_derives_missing_times_and_reports_bad_rows(
+    org: Org, make_integration: Any
+) -> None:
     freshdesk = make_integration("freshdesk")
 
     report = run(freshdesk, "freshdesk_tickets", fixture_bytes("freshdesk_tickets.csv"))
@@ -126,9 +153,15 @@ def test_freshdesk_ticket_export_derives_missing_times_and_reports_bad_rows(org:
     assert list(services.suggestions(alice)) == [org.alice]
 
 
-def test_capitalisation_of_the_export_headers_does_not_matter(org: Org, make_integration: Any) -> None:
+def test_capitalisation_of_the_export_headers_does_not_matter(
+    org: Org, make_integration: Any
+) -> None:
     freshdesk = make_integration("freshdesk")
-    data = fixture_bytes("freshdesk_tickets.csv").replace(b"Ticket ID", b"TICKET ID").replace(b"Created time", b"Created Time")
+    data = (
+        fixture_bytes("freshdesk_tickets.csv")
+        .replace(b"Ticket ID", b"TICKET ID")
+        .replace(b"Created time", b"Created Time")
+    )
     assert run(freshdesk, "freshdesk_tickets", data).created == 3
 
 
@@ -161,7 +194,9 @@ def survey_columns() -> ColumnMapping:
 
 
 @pytest.mark.parametrize("bulk", [True, False])
-def test_a_spreadsheet_keeps_every_good_row_and_reports_each_bad_one(org: Org, make_integration: Any, bulk: bool) -> None:
+def test_a_spreadsheet_keeps_every_good_row_and_reports_each_bad_one(
+    org: Org, make_integration: Any, bulk: bool
+) -> None:
     generic = make_integration("generic")
 
     report = run(generic, "spreadsheet", SURVEY_CSV.encode(), survey_columns(), bulk=bulk)
@@ -170,10 +205,19 @@ def test_a_spreadsheet_keeps_every_good_row_and_reports_each_bad_one(org: Org, m
     assert [(e.line, e.field) for e in report.errors] == [(4, "date"), (5, "csat"), (6, "score")]
     assert "outside 1-5" in report.errors[1].reason
     r1 = SurveyResponse.objects.get(external_id="R1")
-    assert (r1.agent, r1.team, r1.language, r1.customer.email) == (org.alice, org.alpha, "it", "laura@example.com")
+    assert r1.customer is not None
+    assert (r1.agent, r1.team, r1.language, r1.customer.email) == (
+        org.alice,
+        org.alpha,
+        "it",
+        "laura@example.com",
+    )
     r6 = SurveyResponse.objects.get(external_id="R6")
     assert r6.agent == org.bruno  # unknown agent: credited to the ticket's agent
-    assert ExternalIdentity.objects.get(email="someone@outsourcer.example").status == IdentityStatus.PENDING
+    assert (
+        ExternalIdentity.objects.get(email="someone@outsourcer.example").status
+        == IdentityStatus.PENDING
+    )
     assert Interaction.objects.filter(source="generic").count() == 2
     assert FollowUpCase.objects.get(response__external_id="R2").owner == org.mona
 
@@ -188,13 +232,17 @@ def test_importing_the_same_file_again_changes_nothing(org: Org, make_integratio
     again = run(generic, "spreadsheet", SURVEY_CSV.encode(), columns)
 
     assert (again.created, again.updated, again.unchanged, again.error_count) == (0, 0, 3, 3)
-    assert list(SurveyResponse.objects.values_list("external_id", "updated_at").order_by("pk")) == before
+    assert (
+        list(SurveyResponse.objects.values_list("external_id", "updated_at").order_by("pk"))
+        == before
+    )
     assert AuditEvent.objects.count() == audits + 1  # only the import itself is recorded
 
 
 def test_an_excel_file_imports_like_a_csv(org: Org, make_integration: Any) -> None:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.append(["Response ID", "Submitted At", "Rating", "Comment", "Agent Email"])
     sheet.append(["X1", dt.datetime(2026, 3, 1, 10, 0), 4, "Bene", "alice@example.com"])
     sheet.append([2, "2026-03-01T11:00:00Z", 2.0, None, "bruno@example.com"])
@@ -204,7 +252,13 @@ def test_an_excel_file_imports_like_a_csv(org: Org, make_integration: Any) -> No
     columns = services.save_column_mapping(
         actor=None,
         name="Excel",
-        columns={"response_id": "Response ID", "date": "Submitted At", "score": "Rating", "comment": "Comment", "agent_email": "Agent Email"},
+        columns={
+            "response_id": "Response ID",
+            "date": "Submitted At",
+            "score": "Rating",
+            "comment": "Comment",
+            "agent_email": "Agent Email",
+        },
     )
 
     report = run(generic, "spreadsheet", out.getvalue(), columns)
@@ -262,7 +316,9 @@ def snapshot() -> dict[str, Any]:
             i.resolved_at,
             tuple(i.tags),
             tuple(sorted((c.person.email, c.weight, c.replies) for c in i.credits.all())),
-            tuple(sorted((s.standard_id, s.met) for s in i.standard_results.all())),  # elapsed grows with time
+            tuple(
+                sorted((s.standard_id, s.met) for s in i.standard_results.all())
+            ),  # elapsed grows with time
         )
         for i in Interaction.objects.select_related("customer", "agent")
     )
@@ -271,7 +327,11 @@ def snapshot() -> dict[str, Any]:
         for c in FollowUpCase.objects.select_related("response")
     )
     pending = by_repr(
-        (p.identity.external_id, p.response.external_id if p.response else None, p.interaction.external_id if p.interaction else None)
+        (
+            p.identity.external_id,
+            p.response.external_id if p.response else None,
+            p.interaction.external_id if p.interaction else None,
+        )
         for p in PendingCredit.objects.select_related("identity", "response", "interaction")
     )
     return {
@@ -280,7 +340,10 @@ def snapshot() -> dict[str, Any]:
         "cases": cases,
         "pending": pending,
         "customers": sorted(Customer.objects.values_list("email", "name", "locale")),
-        "identities": sorted(ExternalIdentity.objects.values_list("external_id", "email", "person_id", "status"), key=repr),
+        "identities": sorted(
+            ExternalIdentity.objects.values_list("external_id", "email", "person_id", "status"),
+            key=repr,
+        ),
         "case_audits": AuditEvent.objects.filter(action="follow_up.open").count(),
     }
 
@@ -294,9 +357,15 @@ def wipe() -> None:
     AuditEvent.objects.filter(action="follow_up.open").delete()
 
 
-def test_the_bulk_path_stores_exactly_what_record_response_stores(org: Org, make_integration: Any) -> None:
-    ServiceStandard.objects.create(name="Solved in a day", metric="resolution", threshold_minutes=1440)
-    lines = ["Response ID,Date,NPS,Comment,Agent Email,Ticket ID,Customer Email,Language,Channel,Reason"]
+def test_the_bulk_path_stores_exactly_what_record_response_stores(
+    org: Org, make_integration: Any
+) -> None:
+    ServiceStandard.objects.create(
+        name="Solved in a day", metric="resolution", threshold_minutes=1440
+    )
+    lines = [
+        "Response ID,Date,NPS,Comment,Agent Email,Ticket ID,Customer Email,Language,Channel,Reason"
+    ]
     agents = ["alice@example.com", "bruno@example.com", "ghost@elsewhere.example", ""]
     for n in range(120):
         lines.append(
@@ -341,5 +410,9 @@ def test_the_bulk_path_stores_exactly_what_record_response_stores(org: Org, make
     bulk = run(generic, "spreadsheet", data, columns, bulk=True)
 
     assert snapshot() == reference
-    assert (bulk.created, bulk.updated, bulk.unchanged) == (per_row.created, per_row.updated, per_row.unchanged)
+    assert (bulk.created, bulk.updated, bulk.unchanged) == (
+        per_row.created,
+        per_row.updated,
+        per_row.unchanged,
+    )
     assert reference["cases"] and reference["pending"] and StandardResult.objects.exists()

@@ -18,7 +18,9 @@ from everyweek.integrations.mapping import RowError
         (7, [103, 102, 101, 100, -101, -102, -103], [7, 6, 5, 4, 3, 2, 1]),
     ],
 )
-def test_freshdesk_codes_spread_over_the_survey_scale(scale: int, codes: list[int], expected: list[int]) -> None:
+def test_freshdesk_codes_spread_over_the_survey_scale(
+    scale: int, codes: list[int], expected: list[int]
+) -> None:
     assert [mapping.freshdesk_to_csat(code, scale) for code in codes] == expected
 
 
@@ -35,7 +37,14 @@ def test_dates_without_zone_are_read_in_the_integration_zone() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["2024-01-15T10:30:00Z", "2024-01-15 10:30:00", "1705314600", 1705314600, "15/01/2024 10:30", "2024-01-15 10:30:00 UTC"],
+    [
+        "2024-01-15T10:30:00Z",
+        "2024-01-15 10:30:00",
+        "1705314600",
+        1705314600,
+        "15/01/2024 10:30",
+        "2024-01-15 10:30:00 UTC",
+    ],
 )
 def test_common_date_forms_are_understood(raw: object) -> None:
     assert mapping.parse_datetime(raw) == dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.UTC)

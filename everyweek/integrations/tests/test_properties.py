@@ -31,12 +31,22 @@ PROPERTY = settings(
 )
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 maybe_date = st.one_of(
-    st.just("2024-05-01T10:00:00Z"), st.text(max_size=25), st.integers(-5, 10**11), st.none(), json_values
+    st.just("2024-05-01T10:00:00Z"),
+    st.text(max_size=25),
+    st.integers(-5, 10**11),
+    st.none(),
+    json_values,
 )
 
 
@@ -48,10 +58,14 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-def import_bytes(integration: Integration, kind: str, data: bytes, mapping: ColumnMapping | None = None) -> Any:
+def import_bytes(
+    integration: Integration, kind: str, data: bytes, mapping: ColumnMapping | None = None
+) -> Any:
     """Import, or the clear error; anything else (a crash) fails the test."""
     try:
-        return services.import_file(integration=integration, kind=kind, stream=io.BytesIO(data), mapping=mapping)
+        return services.import_file(
+            integration=integration, kind=kind, stream=io.BytesIO(data), mapping=mapping
+        )
     except FeedbackError as exc:
         assert str(exc)
         assert not SurveyResponse.objects.exists() and not Interaction.objects.exists()
@@ -95,7 +109,9 @@ def integrations(org: Org) -> dict[str, Integration]:
 def test_zendesk_ratings_never_crash_and_every_row_is_accounted_for(
     integrations: dict[str, Integration], ratings: list[Any], wrap: bool
 ) -> None:
-    data = json.dumps({"satisfaction_ratings": ratings, "next_page": None} if wrap else ratings).encode()
+    data = json.dumps(
+        {"satisfaction_ratings": ratings, "next_page": None} if wrap else ratings
+    ).encode()
     with rolled_back():
         report = import_bytes(integrations["zendesk"], "zendesk_ratings", data)
         check_accounting(report)
@@ -108,7 +124,11 @@ def test_zendesk_ratings_never_crash_and_every_row_is_accounted_for(
 def test_arbitrary_bytes_are_refused_with_a_message_or_read_as_rows(
     integrations: dict[str, Integration], data: bytes
 ) -> None:
-    for kind, vendor in (("zendesk_metrics", "zendesk"), ("freshdesk_ratings", "freshdesk"), ("freshdesk_tickets", "freshdesk")):
+    for kind, vendor in (
+        ("zendesk_metrics", "zendesk"),
+        ("freshdesk_ratings", "freshdesk"),
+        ("freshdesk_tickets", "freshdesk"),
+    ):
         with rolled_back():
             check_accounting(import_bytes(integrations[vendor], kind, data))
 
@@ -121,7 +141,13 @@ freshdesk_rating = st.fixed_dictionaries(
         "ticket_id": st.one_of(st.integers(0, 10**9), json_values),
         "feedback": st.one_of(st.text(max_size=40), json_values),
         "ratings": st.one_of(
-            st.fixed_dictionaries({"default_question": st.one_of(st.sampled_from([103, 102, 101, 100, -101, -102, -103]), json_values)}),
+            st.fixed_dictionaries(
+                {
+                    "default_question": st.one_of(
+                        st.sampled_from([103, 102, 101, 100, -101, -102, -103]), json_values
+                    )
+                }
+            ),
             json_values,
         ),
         "created_at": maybe_date,
@@ -131,15 +157,40 @@ freshdesk_rating = st.fixed_dictionaries(
 
 @PROPERTY
 @given(ratings=st.lists(st.one_of(freshdesk_rating, json_values), max_size=6))
-def test_freshdesk_ratings_never_crash(integrations: dict[str, Integration], ratings: list[Any]) -> None:
+def test_freshdesk_ratings_never_crash(
+    integrations: dict[str, Integration], ratings: list[Any]
+) -> None:
     with rolled_back():
-        report = import_bytes(integrations["freshdesk"], "freshdesk_ratings", json.dumps(ratings).encode())
+        report = import_bytes(
+            integrations["freshdesk"], "freshdesk_ratings", json.dumps(ratings).encode()
+        )
         check_accounting(report)
 
 
 cell = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=25)
-TICKET_HEADERS = ["Ticket ID", "Subject", "Status", "Priority", "Source", "Agent", "Created time", "Resolved time", "First response time (in hrs)", "Agent interactions", "Tags"]
-SURVEY_HEADERS = ["Response ID", "Date", "Score", "Comment", "Agent Email", "Ticket ID", "Customer Email", "Language"]
+TICKET_HEADERS = [
+    "Ticket ID",
+    "Subject",
+    "Status",
+    "Priority",
+    "Source",
+    "Agent",
+    "Created time",
+    "Resolved time",
+    "First response time (in hrs)",
+    "Agent interactions",
+    "Tags",
+]
+SURVEY_HEADERS = [
+    "Response ID",
+    "Date",
+    "Score",
+    "Comment",
+    "Agent Email",
+    "Ticket ID",
+    "Customer Email",
+    "Language",
+]
 
 
 def as_csv(headers: list[str], rows: list[list[str]]) -> bytes:
@@ -152,9 +203,15 @@ def as_csv(headers: list[str], rows: list[list[str]]) -> bytes:
 
 @PROPERTY
 @given(rows=st.lists(st.lists(cell, min_size=0, max_size=12), max_size=6))
-def test_ticket_exports_with_any_cells_never_crash(integrations: dict[str, Integration], rows: list[list[str]]) -> None:
+def test_ticket_exports_with_any_cells_never_crash(
+    integrations: dict[str, Integration], rows: list[list[str]]
+) -> None:
     with rolled_back():
-        check_accounting(import_bytes(integrations["freshdesk"], "freshdesk_tickets", as_csv(TICKET_HEADERS, rows)))
+        check_accounting(
+            import_bytes(
+                integrations["freshdesk"], "freshdesk_tickets", as_csv(TICKET_HEADERS, rows)
+            )
+        )
 
 
 survey_row = st.tuples(
@@ -190,7 +247,11 @@ def test_spreadsheets_with_any_cells_keep_good_rows_only(
     with rolled_back():
         try:
             report = services.import_file(
-                integration=integrations["generic"], kind="spreadsheet", stream=io.BytesIO(as_csv(SURVEY_HEADERS, rows)), mapping=mapping, bulk=bulk
+                integration=integrations["generic"],
+                kind="spreadsheet",
+                stream=io.BytesIO(as_csv(SURVEY_HEADERS, rows)),
+                mapping=mapping,
+                bulk=bulk,
             )
         except FeedbackError as exc:
             assert str(exc)
@@ -220,7 +281,10 @@ def hooks(org: Org) -> dict[str, Integration]:
     found = {}
     for vendor, secret in VENDORS.items():
         found[vendor], _token = services.create_integration(
-            actor=None, vendor=vendor, name=vendor, secret=secret,
+            actor=None,
+            vendor=vendor,
+            name=vendor,
+            secret=secret,
             config={"nps_question": "q1", "csat_question": "q2", "comment_question": "q3"},
         )
     return found
@@ -230,22 +294,105 @@ def plausible(vendor: str) -> st.SearchStrategy[Any]:
     """Bodies close to the vendor's shape, with any value in any place."""
     if vendor == "delighted":
         return st.fixed_dictionaries(
-            {"event_type": st.sampled_from(["survey_response.created", "survey_response.updated", "unsubscribe.created"]) | json_values},
-            optional={"event_id": json_values | st.text(max_size=20), "event_data": st.fixed_dictionaries({}, optional={"id": json_values, "score": json_values, "survey_type": json_values, "created_at": maybe_date, "email": json_values, "person": json_values, "person_properties": json_values, "comment": json_values}) | json_values},
+            {
+                "event_type": st.sampled_from(
+                    ["survey_response.created", "survey_response.updated", "unsubscribe.created"]
+                )
+                | json_values
+            },
+            optional={
+                "event_id": json_values | st.text(max_size=20),
+                "event_data": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "id": json_values,
+                        "score": json_values,
+                        "survey_type": json_values,
+                        "created_at": maybe_date,
+                        "email": json_values,
+                        "person": json_values,
+                        "person_properties": json_values,
+                        "comment": json_values,
+                    },
+                )
+                | json_values,
+            },
         )
     if vendor == "typeform":
         return st.fixed_dictionaries(
             {"event_type": st.just("form_response") | json_values},
-            optional={"event_id": json_values | st.text(max_size=20), "form_response": st.fixed_dictionaries({}, optional={"token": json_values, "submitted_at": maybe_date, "hidden": json_values, "answers": st.lists(st.fixed_dictionaries({}, optional={"type": json_values, "number": json_values, "text": json_values, "field": json_values}), max_size=3) | json_values}) | json_values},
+            optional={
+                "event_id": json_values | st.text(max_size=20),
+                "form_response": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "token": json_values,
+                        "submitted_at": maybe_date,
+                        "hidden": json_values,
+                        "answers": st.lists(
+                            st.fixed_dictionaries(
+                                {},
+                                optional={
+                                    "type": json_values,
+                                    "number": json_values,
+                                    "text": json_values,
+                                    "field": json_values,
+                                },
+                            ),
+                            max_size=3,
+                        )
+                        | json_values,
+                    },
+                )
+                | json_values,
+            },
         )
     if vendor == "formbricks":
         return st.fixed_dictionaries(
-            {"event": st.sampled_from(["responseCreated", "responseUpdated", "responseFinished"]) | json_values},
-            optional={"data": st.fixed_dictionaries({}, optional={"id": json_values, "createdAt": maybe_date, "data": st.dictionaries(st.sampled_from(["q1", "q2", "q3", "agent_email", "ticket_id"]), json_values) | json_values, "language": json_values, "contactAttributes": json_values}) | json_values},
+            {
+                "event": st.sampled_from(["responseCreated", "responseUpdated", "responseFinished"])
+                | json_values
+            },
+            optional={
+                "data": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "id": json_values,
+                        "createdAt": maybe_date,
+                        "data": st.dictionaries(
+                            st.sampled_from(["q1", "q2", "q3", "agent_email", "ticket_id"]),
+                            json_values,
+                        )
+                        | json_values,
+                        "language": json_values,
+                        "contactAttributes": json_values,
+                    },
+                )
+                | json_values
+            },
         )
     return st.fixed_dictionaries(
         {"event": st.just("message_updated") | json_values},
-        optional={"id": json_values, "created_at": maybe_date, "content_attributes": st.fixed_dictionaries({"submitted_values": st.fixed_dictionaries({"csat_survey_response": st.fixed_dictionaries({}, optional={"rating": json_values, "feedback_message": json_values}) | json_values})}) | json_values, "conversation": json_values, "contact": json_values},
+        optional={
+            "id": json_values,
+            "created_at": maybe_date,
+            "content_attributes": st.fixed_dictionaries(
+                {
+                    "submitted_values": st.fixed_dictionaries(
+                        {
+                            "csat_survey_response": st.fixed_dictionaries(
+                                {},
+                                optional={"rating": json_values, "feedback_message": json_values},
+                            )
+                            | json_values
+                        }
+                    )
+                }
+            )
+            | json_values,
+            "conversation": json_values,
+            "contact": json_values,
+        },
     )
 
 
@@ -267,7 +414,9 @@ def test_signed_webhooks_with_any_body_get_a_clear_answer_and_no_partial_write(
 
 
 @PROPERTY
-@given(body=st.binary(max_size=300), signature=st.text(max_size=80), stamp=st.integers(0, 2 * 10**9))
+@given(
+    body=st.binary(max_size=300), signature=st.text(max_size=80), stamp=st.integers(0, 2 * 10**9)
+)
 def test_unsigned_or_forged_deliveries_are_always_refused(
     hooks: dict[str, Integration], body: bytes, signature: str, stamp: int
 ) -> None:
@@ -288,13 +437,20 @@ def test_unsigned_or_forged_deliveries_are_always_refused(
 
 @PROPERTY
 @given(body=st.binary(min_size=1, max_size=200), other=st.binary(min_size=1, max_size=200))
-def test_a_signature_for_one_body_never_passes_for_another(hooks: dict[str, Integration], body: bytes, other: bytes) -> None:
+def test_a_signature_for_one_body_never_passes_for_another(
+    hooks: dict[str, Integration], body: bytes, other: bytes
+) -> None:
     if body == other:
         return
     now = time.time()
     for integration in hooks.values():
         headers = signed_headers(integration, body, now=now)
         with pytest.raises(Exception) as refused:
-            module = {"delighted": delighted, "typeform": typeform, "formbricks": formbricks, "chatwoot": chatwoot}[integration.vendor]
+            module = {
+                "delighted": delighted,
+                "typeform": typeform,
+                "formbricks": formbricks,
+                "chatwoot": chatwoot,
+            }[integration.vendor]
             module.verify(integration, headers, other, now)
         assert "signature" in str(refused.value)

@@ -32,7 +32,9 @@ def test_only_administrators_reach_the_import_pages(org: Org) -> None:
 
 def test_the_chatwoot_token_is_shown_once_and_never_again(org: Org) -> None:
     client = org.client_for(org.ada)
-    created = client.post("/integrations/new/", {"vendor": "chatwoot", "name": "Chat", "config": ""})
+    created = client.post(
+        "/integrations/new/", {"vendor": "chatwoot", "name": "Chat", "config": ""}
+    )
     integration = Integration.objects.get()
     shown = created.content.decode()
     assert f"/hooks/chatwoot/{integration.endpoint}/?token=" in shown
@@ -43,12 +45,17 @@ def test_the_chatwoot_token_is_shown_once_and_never_again(org: Org) -> None:
 
 def test_a_secret_is_write_only(org: Org) -> None:
     client = org.client_for(org.ada)
-    client.post("/integrations/new/", {"vendor": "typeform", "name": "Forms", "secret": "tf-very-secret", "config": ""})
+    client.post(
+        "/integrations/new/",
+        {"vendor": "typeform", "name": "Forms", "secret": "tf-very-secret", "config": ""},
+    )
     integration = Integration.objects.get()
     assert integration.secret == "tf-very-secret"
     assert "tf-very-secret" not in client.get(f"/integrations/{integration.pk}/").content.decode()
     # Saving the settings with the secret field left empty keeps it.
-    client.post(f"/integrations/{integration.pk}/", {"name": "Forms", "is_active": "on", "config": ""})
+    client.post(
+        f"/integrations/{integration.pk}/", {"name": "Forms", "is_active": "on", "config": ""}
+    )
     integration.refresh_from_db()
     assert integration.secret == "tf-very-secret"
 
@@ -61,7 +68,9 @@ def test_uploading_a_spreadsheet_asks_for_columns_then_imports_with_progress(
     integration = Integration.objects.get()
     upload = SimpleUploadedFile("export.csv", CSV.encode(), content_type="text/csv")
 
-    chosen = client.post(f"/integrations/{integration.pk}/import/", {"kind": "spreadsheet", "file": upload})
+    chosen = client.post(
+        f"/integrations/{integration.pk}/import/", {"kind": "spreadsheet", "file": upload}
+    )
     job = ImportJob.objects.get()
     assert chosen["Location"] == f"/imports/{job.pk}/columns/"
     page = client.get(chosen["Location"]).content.decode()
@@ -87,7 +96,8 @@ def test_uploading_a_spreadsheet_asks_for_columns_then_imports_with_progress(
     assert ColumnMapping.objects.filter(name="Survey tool export").exists()
     fragment = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment and 'value="100"' in fragment and "hx-get" not in fragment
-    problems = b"".join(client.get(f"/imports/{job.pk}/problems.csv").streaming_content).decode()
+    download = client.get(f"/imports/{job.pk}/problems.csv")
+    problems = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
     assert problems.splitlines() == ["line,field,reason", "3,csat,“seven” is not a number."]
     assert SurveyResponse.objects.get(external_id="A1").agent == org.alice
 
@@ -95,9 +105,17 @@ def test_uploading_a_spreadsheet_asks_for_columns_then_imports_with_progress(
 def test_a_running_import_keeps_polling(org: Org) -> None:
     integration = Integration.objects.create(vendor="zendesk", name="Z", source="zendesk")
     job = ImportJob.objects.create(
-        integration=integration, kind="zendesk_ratings", status=ImportStatus.RUNNING, total=200, processed=50
+        integration=integration,
+        kind="zendesk_ratings",
+        status=ImportStatus.RUNNING,
+        total=200,
+        processed=50,
     )
-    fragment = org.client_for(org.ada).get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    fragment = (
+        org.client_for(org.ada)
+        .get(f"/imports/{job.pk}/", headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert 'hx-trigger="every 1s"' in fragment and 'value="25"' in fragment
 
 
@@ -118,13 +136,17 @@ def test_the_agents_page_suggests_the_colleague_with_the_same_email_and_maps(org
     page = client.get("/integrations/agents/").content.decode()
     assert f'<option value="{org.alice.pk}" selected>' in page
 
-    client.post(f"/integrations/agents/{identity.pk}/map/", {"person": org.alice.pk, "action": "map"})
+    client.post(
+        f"/integrations/agents/{identity.pk}/map/", {"person": org.alice.pk, "action": "map"}
+    )
     identity.refresh_from_db()
     assert (identity.status, identity.person) == (IdentityStatus.MAPPED, org.alice)
     assert SurveyResponse.objects.get(external_id="35436").agent == org.alice
 
     other = ExternalIdentity.objects.get(external_id="136")
-    client.post(f"/integrations/agents/{other.pk}/map/", {"email": "bruno@example.com", "action": "map"})
+    client.post(
+        f"/integrations/agents/{other.pk}/map/", {"email": "bruno@example.com", "action": "map"}
+    )
     assert SurveyResponse.objects.get(external_id="120447").agent == org.bruno
 
 

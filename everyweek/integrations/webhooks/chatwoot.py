@@ -54,9 +54,12 @@ def verify(
         if not same(sign(require_secret(integration), timestamp, body), received):
             raise SignatureError(_("The webhook signature is missing or wrong."))
         return
-    if integration.url_token_digest and token:
-        if same(integration.url_token_digest, token_digest(token)):
-            return
+    if (
+        integration.url_token_digest
+        and token
+        and same(integration.url_token_digest, token_digest(token))
+    ):
+        return
     raise SignatureError(_("The webhook signature is missing or wrong."))
 
 

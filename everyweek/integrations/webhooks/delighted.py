@@ -70,7 +70,9 @@ def parse(
     delivery = Delivery(event_id=event_id, event_type=event_type)
     data = obj(payload.get("event_data"), "event_data")
     if event_type == "unsubscribe.created":
-        email = mapping.clean_email(data.get("email") or obj(data.get("person") or {}, "person").get("email"))
+        email = mapping.clean_email(
+            data.get("email") or obj(data.get("person") or {}, "person").get("email")
+        )
         if not email:
             raise PayloadError(_("The unsubscribe carries no email address."))
         delivery.unsubscribes.append(email)
@@ -79,13 +81,17 @@ def parse(
         return delivery
     survey_type = str(data.get("survey_type") or "nps")
     if survey_type not in SCORES:
-        raise PayloadError(_("Unknown Delighted survey type “%(value)s”.") % {"value": survey_type[:40]})
+        raise PayloadError(
+            _("Unknown Delighted survey type “%(value)s”.") % {"value": survey_type[:40]}
+        )
     kind, scale = SCORES[survey_type]
     low, high = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[kind]
     person = obj(data.get("person") or {}, "person")
     properties = data.get("person_properties")
     config = integration.config
-    agent_email = mapping.clean_email(_property(properties, config.get("agent_property", "Agent Email")))
+    agent_email = mapping.clean_email(
+        _property(properties, config.get("agent_property", "Agent Email"))
+    )
     row = ResponseRow(
         line=1,
         external_id=mapping.clean_id(data.get("id"), "event_data.id"),
@@ -96,7 +102,9 @@ def parse(
         customer_email=mapping.clean_email(person.get("email")),
         customer_name=mapping.clean_text(person.get("name"), 200),
         ticket_id=mapping.clean_id(
-            _property(properties, config.get("ticket_property", "Ticket ID")), "ticket", required=False
+            _property(properties, config.get("ticket_property", "Ticket ID")),
+            "ticket",
+            required=False,
         ),
         language=mapping.clean_language(_property(properties, "locale")),
     )

@@ -65,7 +65,9 @@ def parse(
         payload = payload[0]
     payload = obj(payload, "body")
     event = mapping.clean_text(payload.get("event"), 80)
-    delivery = Delivery(event_id=mapping.clean_id(header(headers, "webhook-id"), "webhook-id"), event_type=event)
+    delivery = Delivery(
+        event_id=mapping.clean_id(header(headers, "webhook-id"), "webhook-id"), event_type=event
+    )
     if event not in EVENTS:
         return delivery
     data = obj(payload.get("data"), "data")
@@ -94,7 +96,9 @@ def parse(
     agent_value = mapping.clean_text(answers.get(config.get("agent_field", "agent_email")), 150)
     agent_email = mapping.clean_email(agent_value)
     if agent_value:
-        row.agent = AgentRef(email=agent_email) if agent_email else AgentRef(external_id=agent_value)
+        row.agent = (
+            AgentRef(email=agent_email) if agent_email else AgentRef(external_id=agent_value)
+        )
     row.ticket_id = mapping.clean_id(
         answers.get(config.get("ticket_field", "ticket_id")), "ticket_id", required=False
     )

@@ -56,7 +56,9 @@ def parse(
 ) -> Delivery:
     payload = obj(payload, "body")
     event_type = mapping.clean_text(payload.get("event_type"), 80)
-    delivery = Delivery(event_id=mapping.clean_id(payload.get("event_id"), "event_id"), event_type=event_type)
+    delivery = Delivery(
+        event_id=mapping.clean_id(payload.get("event_id"), "event_id"), event_type=event_type
+    )
     if event_type != "form_response":
         return delivery
     response = obj(payload.get("form_response"), "form_response")
@@ -87,21 +89,31 @@ def parse(
         answer = obj(answer, "answer")
         field = obj(answer.get("field") or {}, "field")
         ref = field.get("ref")
-        target = (refs.get(ref) if isinstance(ref, str) else None) or {"nps": "nps", "rating": "csat"}.get(str(field.get("type")))
+        target = (refs.get(ref) if isinstance(ref, str) else None) or {
+            "nps": "nps",
+            "rating": "csat",
+        }.get(str(field.get("type")))
         value = _value(answer)
         if target in ranges and getattr(row, target) is None:
             low, high = ranges[target]
             setattr(row, target, mapping.parse_int(value, target, low, high))
         elif target == "comment" or (
-            target is None and field.get("type") == "long_text" and not row.comment and "comment" not in refs.values()
+            target is None
+            and field.get("type") == "long_text"
+            and not row.comment
+            and "comment" not in refs.values()
         ):
             row.comment = mapping.clean_text(value)
         elif field.get("type") == "email" and not row.customer_email:
             row.customer_email = mapping.clean_email(value)
-    agent_value = mapping.clean_text(hidden.get(config.get("agent_hidden_field", "agent_email")), 150)
+    agent_value = mapping.clean_text(
+        hidden.get(config.get("agent_hidden_field", "agent_email")), 150
+    )
     agent_email = mapping.clean_email(agent_value)
     if agent_value:
-        row.agent = AgentRef(email=agent_email) if agent_email else AgentRef(external_id=agent_value)
+        row.agent = (
+            AgentRef(email=agent_email) if agent_email else AgentRef(external_id=agent_value)
+        )
     row.ticket_id = mapping.clean_id(
         hidden.get(config.get("ticket_hidden_field", "ticket_id")), "ticket_id", required=False
     )

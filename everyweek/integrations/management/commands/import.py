@@ -31,8 +31,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("tool", choices=[v for v in Vendor.values])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--integration", help="name of the integration (default: the tool's only one)")
-        parser.add_argument("--kind", choices=ImportKind.values, help="file type (default: guessed)")
+        parser.add_argument(
+            "--integration", help="name of the integration (default: the tool's only one)"
+        )
+        parser.add_argument(
+            "--kind", choices=ImportKind.values, help="file type (default: guessed)"
+        )
         parser.add_argument("--columns", help="name of a saved column mapping (spreadsheets)")
         parser.add_argument(
             "--column",
@@ -56,7 +60,9 @@ class Command(BaseCommand):
         if kind not in kinds_for(integration.vendor):
             raise CommandError(f"{kind} files do not fit a {integration.vendor} integration.")
         mapping = self._mapping(kind, path, options) if kind == ImportKind.SPREADSHEET else None
-        problems_out = options["errors"].open("w", newline="", encoding="utf-8") if options["errors"] else None
+        problems_out = (
+            options["errors"].open("w", newline="", encoding="utf-8") if options["errors"] else None
+        )
         writer = csv.writer(problems_out) if problems_out else None
         if writer:
             writer.writerow(["line", "field", "reason"])
@@ -102,7 +108,9 @@ class Command(BaseCommand):
         total = max(report.total, report.processed, 1)
         share = report.processed / total
         bar = "#" * int(share * 30)
-        self.stderr.write(f"\r[{bar:<30}] {share:4.0%} {report.processed:,}/{total:,} rows", ending="")
+        self.stderr.write(
+            f"\r[{bar:<30}] {share:4.0%} {report.processed:,}/{total:,} rows", ending=""
+        )
         self.stderr.flush()
 
     def _integration(self, vendor: str, name: str | None) -> Integration:
@@ -118,18 +126,30 @@ class Command(BaseCommand):
             return candidates[0]
         if len(candidates) > 1:
             names = ", ".join(repr(c.name) for c in candidates)
-            raise CommandError(f"Several {vendor} integrations ({names}): choose one with --integration.")
+            raise CommandError(
+                f"Several {vendor} integrations ({names}): choose one with --integration."
+            )
         label = dict(Vendor.choices)[vendor]
-        integration, _token = services.create_integration(actor=None, vendor=vendor, name=str(label))
+        integration, _token = services.create_integration(
+            actor=None, vendor=vendor, name=str(label)
+        )
         self.stdout.write(f"Created the integration {integration.name!r}.")
         return integration
 
     def _guess_kind(self, vendor: str, path: Path) -> str:
         head = path.open("rb").read(1 << 16)
         if vendor == Vendor.ZENDESK and path.suffix.lower() == ".json":
-            return ImportKind.ZENDESK_METRICS if b'"ticket_metrics"' in head else ImportKind.ZENDESK_RATINGS
+            return (
+                ImportKind.ZENDESK_METRICS
+                if b'"ticket_metrics"' in head
+                else ImportKind.ZENDESK_RATINGS
+            )
         if vendor == Vendor.FRESHDESK:
-            return ImportKind.FRESHDESK_RATINGS if head.lstrip()[:1] in (b"[", b"{") else ImportKind.FRESHDESK_TICKETS
+            return (
+                ImportKind.FRESHDESK_RATINGS
+                if head.lstrip()[:1] in (b"[", b"{")
+                else ImportKind.FRESHDESK_TICKETS
+            )
         return ImportKind.SPREADSHEET
 
     def _mapping(self, kind: str, path: Path, options: dict[str, Any]) -> ColumnMapping:
@@ -147,7 +167,9 @@ class Command(BaseCommand):
         for pair in options["column"]:
             field, _sep, header = pair.partition("=")
             if field not in spreadsheet.FIELDS or not header:
-                raise CommandError(f"--column takes FIELD=HEADER with a field among {', '.join(spreadsheet.FIELDS)}.")
+                raise CommandError(
+                    f"--column takes FIELD=HEADER with a field among {', '.join(spreadsheet.FIELDS)}."
+                )
             columns[field] = header
         # An unsaved mapping: the command line keeps no state of its own.
         return ColumnMapping(
