@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from everyweek.people.models import DepartmentKind, PartnerOrganisation, Person, Role, Team
@@ -100,6 +100,10 @@ def generate_recognition(rng: random.Random, *, days: int = 365) -> dict[str, in
     people = list(Person.objects.filter(is_generated=True, is_active=True).select_related("team"))
     if len(people) < 3:
         return {"kudos": 0, "commendations": 0}
+    created_before: dict[type[models.Model], int] = {
+        model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # type: ignore[attr-defined]
+        for model in (CompanyValue, Reward, AwardProgramme, Raffle, Badge)
+    }
     values = [
         CompanyValue.objects.get_or_create(name=name, defaults={"description": text})[0]
         for name, text in VALUES
@@ -165,7 +169,12 @@ def generate_recognition(rng: random.Random, *, days: int = 365) -> dict[str, in
         batch_size=1000,
     )
     entries: list[PointsEntry] = []
+    granted = set(
+        PointsEntry.objects.filter(kind=PointsKind.ALLOWANCE).values_list("person_id", "period")
+    )
     for (person_id, period), _total in given.items():
+        if (person_id, period) in granted:
+            continue
         entries.append(
             PointsEntry(
                 person_id=person_id,
@@ -199,13 +208,32 @@ def generate_recognition(rng: random.Random, *, days: int = 365) -> dict[str, in
                 )
             )
     PointsEntry.objects.bulk_create(entries, batch_size=1000)
-    return {
+    counts = {
         "kudos": len(kudos_rows),
         "commendations": _commendations(rng),
         "awards": _awards(rng, service or people, people, today),
         "goals": _goals(rng, service_teams, people),
         "raffles": _raffle(rng, people),
     }
+    _register(created_before)
+    return counts
+
+
+def _register(before: dict[type[models.Model], int]) -> None:
+    """List the rows made here in models without an `is_generated` flag (and that no generated
+    person's deletion removes), so the demo's delete_generated() removes them too."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from everyweek.demo.models import GeneratedObject
+
+    rows = []
+    for model, last_pk in before.items():
+        content_type = ContentType.objects.get_for_model(model)
+        rows.extend(
+            GeneratedObject(content_type=content_type, object_id=pk)
+            for pk in model.objects.filter(pk__gt=last_pk).values_list("pk", flat=True)  # type: ignore[attr-defined]
+        )
+    GeneratedObject.objects.bulk_create(rows, batch_size=1000)
 
 
 def _awards(
