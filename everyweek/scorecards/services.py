@@ -132,7 +132,14 @@ def import_key_figures(text: str, *, actor: Any = None) -> ImportReport:
 
 
 def record_key_figure(
-    department: Any, metric: str, start: Any, end: Any, value: float, unit: str = ""
+    department: Any,
+    metric: str,
+    start: Any,
+    end: Any,
+    value: float,
+    unit: str = "",
+    *,
+    actor: Any = None,
 ) -> tuple[KeyFigure, bool | None]:
     """Upsert one figure; returns (figure, True if created / False if changed / None if same)."""
     with transaction.atomic():
@@ -148,11 +155,15 @@ def record_key_figure(
                 value=value,
                 unit=unit,
             )
+            if actor is not None:
+                audit.record(actor, "key_figure.create", figure, {"value": value})
             return figure, True
         if figure.value == value and figure.unit == unit:
             return figure, None
         figure.value, figure.unit = value, unit
         figure.save(update_fields=["value", "unit"])
+        if actor is not None:
+            audit.record(actor, "key_figure.update", figure, {"value": value})
         return figure, False
 
 
