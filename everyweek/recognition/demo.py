@@ -226,7 +226,7 @@ def _register(before: dict[type[models.Model], int]) -> None:
 
     from everyweek.demo.models import GeneratedObject
 
-    rows = []
+    rows: list[GeneratedObject] = []
     for model, last_pk in before.items():
         content_type = ContentType.objects.get_for_model(model)
         rows.extend(
