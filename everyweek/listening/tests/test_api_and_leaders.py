@@ -96,3 +96,17 @@ def test_proposal_over_the_api(org: Org) -> None:
     assert response.status_code == 200
     assert {p["id"] for p in response.json()} == {org.alice.pk, org.bruno.pk}
     assert_error(api_for(org.alice).get("/api/listening/proposal"), 403, "permission_denied")
+
+
+def test_the_openapi_document_lists_listening_desk_and_career_endpoints(org: Org) -> None:
+    response = org.client_for(org.ada).get("/api/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/listening/sessions",
+        "/api/listening/sessions/{session_id}/questions",
+        "/api/service-desk/requests",
+        "/api/service-desk/figures",
+        "/api/careers/pay-bands",
+    ):
+        assert path in paths
