@@ -51,7 +51,10 @@ SOURCES = [
         "submitted_at",
     ),
     Source(
-        _("Stretch goals"), _("Stretch goals and a leader's dare"), "recognition.Goal", "created_at"
+        _("Stretch goals reached"),
+        _("Stretch goals and a leader's dare"),
+        "recognition.TeamGoal",
+        "reached_at",
     ),
 ]
 

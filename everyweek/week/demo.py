@@ -7,6 +7,7 @@ coming October's, copied from it and filling up. Uses the people already generat
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 from decimal import Decimal
 from typing import Any
@@ -265,6 +266,25 @@ def _after_the_week(
         )
 
 
+def _stretch_goal(admin: Person, celebration: Celebration, service: list[Person]) -> None:
+    """A stretch goal with a leader's dare, through recognition's goals when it has them."""
+    try:
+        programmes = importlib.import_module("everyweek.recognition.programmes")
+    except ImportError:
+        return
+    team = next((p.team for p in service if p.team_id), None)
+    if team is None or not hasattr(programmes, "set_goal"):
+        return
+    programmes.set_goal(
+        actor=admin,
+        team=team,
+        title="Answer 95% of calls within 30 seconds during the week",
+        target=95,
+        dare="The director works from the roof for a day",
+        due=celebration.ends_on,
+    )
+
+
 def generate_week(rng: random.Random) -> dict[str, Any]:
     admin = Person.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
     if admin is None:
@@ -283,4 +303,5 @@ def generate_week(rng: random.Random) -> dict[str, Any]:
     if not Celebration.objects.filter(year=year).exists():
         coming = services.copy_programme(actor=admin, source=last, year=year)
         _fill(rng, admin, coming, service, others, leaders, share=0.3)
+        _stretch_goal(admin, coming, service)
     return {"celebrations": Celebration.objects.count(), "year": year}

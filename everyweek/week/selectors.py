@@ -110,3 +110,28 @@ def countdown_panel(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
         "countdown": countdown(celebration, today),
         "todays_events": list(todays),
     }
+
+
+def stretch_goals(celebration: Celebration) -> list[Any] | None:
+    """The recognition app's team goals due during the week (or the week after), each with its
+    leader's dare; None when recognition offers no goals in this installation."""
+    from django.apps import apps
+
+    try:
+        goal_model = apps.get_model("recognition", "TeamGoal")
+    except LookupError:
+        return None
+    return list(
+        goal_model._default_manager.filter(
+            due__gte=celebration.starts_on, due__lte=celebration.ends_on + dt.timedelta(days=7)
+        ).select_related("team")
+    )
+
+
+def goals_url() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("recognition:goals")
+    except NoReverseMatch:
+        return ""

@@ -120,6 +120,8 @@ def programme(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
             "years": Celebration.objects.values_list("year", flat=True),
             "previous": Celebration.objects.filter(year__lt=year).order_by("-year").first(),
             "year_form": forms.YearForm(initial={"year": year + 1}),
+            "goals": selectors.stretch_goals(celebration),
+            "goals_url": selectors.goals_url(),
         },
     )
 

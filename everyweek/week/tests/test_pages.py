@@ -242,3 +242,25 @@ def test_retro_and_fifty_one_weeks(org: Any, week: Any) -> None:
     assert "The potluck" in client.get("/week/2026/retro/").text
     page = client.get("/week/51-weeks/").text
     assert "Listening sessions held" in page
+
+
+def test_programme_shows_the_weeks_stretch_goals_with_dares(org: Any, week: Any) -> None:
+    from django.apps import apps
+
+    try:
+        goal_model = apps.get_model("recognition", "TeamGoal")
+    except LookupError:  # recognition without goals: the card is simply not there
+        assert (
+            'data-testid="stretch-goals"' not in org.client_for(org.alice).get("/week/2026/").text
+        )
+        return
+    goal_model.objects.create(
+        team=org.alpha,
+        title="95% in 30 seconds",
+        target=95,
+        progress=40,
+        dare="Lenny works from the roof",
+        due=dt.date(2026, 10, 9),
+    )
+    page = org.client_for(org.alice).get("/week/2026/").text
+    assert "95% in 30 seconds" in page and "Lenny works from the roof" in page

@@ -294,6 +294,7 @@ def test_reminders_are_sent_once_to_host_attendees_and_signups(org: Any, week: A
         host=org.lenny,
     )
     services.set_attendance(person=org.alice, event=event, attending=True)
+    services.set_attendance(person=org.bruno, event=event, attending=True)
     services.add_event(
         actor=org.mona,
         celebration=week,
@@ -303,12 +304,16 @@ def test_reminders_are_sent_once_to_host_attendees_and_signups(org: Any, week: A
         host=org.lenny,
     )
     now = at(5, 18)
-    assert services.send_reminders(now) == 2
+    assert services.send_reminders(now) == 3
     assert services.send_reminders(now) == 0
     assert set(OutboundEmail.objects.values_list("recipient__email", flat=True)) == {
         "alice@example.com",
+        "bruno@example.com",
         "lenny@example.com",
     }
+    italian = OutboundEmail.objects.get(recipient=org.bruno)
+    assert italian.subject == "Domani: Pizza"
+    assert "14:00" in italian.body_text  # 12:00 UTC is 14:00 in Rome
 
 
 def test_add_idea_creates_event_and_what_it_needs_in_the_language(org: Any, week: Any) -> None:
