@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -361,25 +361,27 @@ HOME_RESPONSES = 3
 
 
 def latest_feedback_panel(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
-    """Your own latest feedback, and for leaders the follow-ups waiting on them."""
+    """Your own latest feedback, and for leaders the follow-ups waiting on them (2 queries)."""
     person = request.user
-    config = FeedbackSettings.load()
     mine = list(
-        SurveyResponse.objects.filter(agent=person)
-        .select_related("customer")
-        .order_by("-submitted_at", "-pk")[:HOME_RESPONSES]
+        SurveyResponse.objects.filter(agent=person).order_by("-submitted_at", "-pk")[
+            :HOME_RESPONSES
+        ]
     )
-    for response in mine:
-        response.show_comment = selectors.comment_visible(response, person, config)  # type: ignore[attr-defined]
+    if mine:
+        config = FeedbackSettings.load()
+        for response in mine:
+            response.show_comment = selectors.comment_visible(response, person, config)  # type: ignore[attr-defined]
     cases = None
     if is_leader(person):
-        waiting = followups.cases_for(person).filter(
-            status__in=followups.OPEN_STATUSES, owner=person
+        cases = (
+            followups.cases_for(person)
+            .filter(status__in=followups.OPEN_STATUSES, owner=person)
+            .aggregate(
+                open=Count("pk"),
+                overdue=Count("pk", filter=followups.overdue_filter()),
+            )
         )
-        cases = {
-            "open": waiting.count(),
-            "overdue": waiting.filter(followups.overdue_filter()).count(),
-        }
     if not mine and not (cases and cases["open"]):
         return None
     return {"responses": mine, "cases": cases}

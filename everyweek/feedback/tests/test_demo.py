@@ -21,7 +21,7 @@ from everyweek.feedback.selectors import response_rate, summarise
 
 @pytest.fixture
 def demo_org(db: Any) -> None:
-    generator.generate(photos=False)
+    generator.generate(photos=False, with_domains=False)
 
 
 def test_a_month_of_demo_feedback_is_generated_and_marked(demo_org: None) -> None:
