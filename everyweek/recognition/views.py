@@ -252,6 +252,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
 # --- The wall ------------------------------------------------------------------------------
 
 
+def _seconds(request: HttpRequest) -> int:
+    try:
+        return min(120, max(2, int(request.GET.get("seconds", "8"))))
+    except ValueError:
+        return 8
+
+
 def _wall(request: HttpRequest, team: Team | None) -> HttpResponse:
     team_id = team.pk if team else None
     return render(
@@ -264,6 +271,7 @@ def _wall(request: HttpRequest, team: Team | None) -> HttpResponse:
             "teams": Team.objects.all(),
             # ?screen=1: no navigation, slides only, for a screen in the office.
             "screen": request.GET.get("screen") == "1",
+            "interval_ms": _seconds(request) * 1000,
             "base_template": (
                 "recognition/screen_base.html" if request.GET.get("screen") == "1" else "base.html"
             ),
