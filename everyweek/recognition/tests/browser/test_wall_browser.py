@@ -30,7 +30,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="en-GB")
+    options: dict[str, Any] = {"viewport": DESKTOP, "locale": "en-GB"}
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(WAIT_MS)
     expect.set_options(timeout=WAIT_MS)
     yield context.new_page()
