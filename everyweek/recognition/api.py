@@ -21,13 +21,17 @@ from everyweek.api.pagination import paginated
 from everyweek.api.schemas import NamedRef, PersonRef
 from everyweek.core.access import visible_people
 from everyweek.people.models import PartnerOrganisation, Person, Team
-from everyweek.recognition import selectors, services
+from everyweek.recognition import programmes, selectors, services
 from everyweek.recognition.models import (
+    AwardProgramme,
     Commendation,
     CompanyValue,
     Kudos,
+    Nomination,
     PointsAccount,
+    Raffle,
     Reward,
+    TeamGoal,
     Visibility,
 )
 
@@ -271,3 +275,117 @@ def redeem(request: HttpRequest, reward_id: int) -> Status[object]:
     except services.RecognitionError as exc:
         raise errors.conflict(" ".join(exc.messages)) from exc
     return Status(201, redemption)
+
+
+# --- Awards, raffles and goals -----------------------------------------------------------
+
+
+class AwardOut(Schema):
+    id: int
+    name: str
+    description: str
+    nominations_open: dt.datetime
+    nominations_close: dt.datetime
+    published_at: dt.datetime | None
+    winners: list[PersonRef]
+
+    @staticmethod
+    def resolve_winners(obj: AwardProgramme) -> list[Person]:
+        if not obj.published_at:
+            return []
+        return [
+            n.nominee
+            for n in obj.nominations.filter(rank__lte=obj.winners).select_related("nominee")
+        ]
+
+
+class NominationIn(Schema):
+    nominee_id: int
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class NominationOut(Schema):
+    id: int
+    nominee: PersonRef
+    reason: str
+    created_at: dt.datetime
+
+
+class RaffleOut(Schema):
+    id: int
+    name: str
+    prize: str
+    winners_count: int
+    commitment: str = Field(description="sha256 of the seed, published before the drawing.")
+    seed: str = Field(description="Revealed once drawn; empty before.")
+    drawn_at: dt.datetime | None
+    winner_ids: list[int]
+    tickets: list[list[int]] = Field(
+        description="[ticket id, person id] for every ticket, to re-run the drawing."
+    )
+
+    @staticmethod
+    def resolve_seed(obj: Raffle) -> str:
+        return obj.revealed_seed
+
+    @staticmethod
+    def resolve_winner_ids(obj: Raffle) -> list[int]:
+        return list(obj.winners or [])
+
+    @staticmethod
+    def resolve_tickets(obj: Raffle) -> list[list[int]]:
+        return [list(t) for t in obj.tickets.order_by("pk").values_list("pk", "person_id")]
+
+
+class GoalOut(Schema):
+    id: int
+    team: NamedRef
+    title: str
+    target: int
+    progress: int
+    percent: int
+    dare: str
+    due: dt.date | None
+    reached_at: dt.datetime | None
+
+
+@router.get("/awards", response=list[AwardOut], summary="Awards and their published winners")
+@paginated
+def list_awards(request: HttpRequest) -> QuerySet[AwardProgramme]:
+    return AwardProgramme.objects.all()
+
+
+@router.post(
+    "/awards/{int:award_id}/nominations", response={201: NominationOut}, summary="Nominate someone"
+)
+def nominate(request: HttpRequest, award_id: int, payload: NominationIn) -> Status[Nomination]:
+    actor = require_scope(request, TokenScope.WRITE)
+    programme = AwardProgramme.objects.filter(pk=award_id).first()
+    if programme is None:
+        raise errors.not_found()
+    nominee = _ref(Person.objects.filter(is_active=True), payload.nominee_id, "nominee_id")
+    assert nominee is not None
+    try:
+        nomination = programmes.nominate(
+            actor=actor, programme=programme, nominee=nominee, reason=payload.reason
+        )
+    except services.RecognitionError as exc:
+        raise _invalid(exc) from exc
+    return Status(201, nomination)
+
+
+@router.get("/raffles", response=list[RaffleOut], summary="Raffles, verifiable once drawn")
+@paginated
+def list_raffles(request: HttpRequest) -> QuerySet[Raffle]:
+    """Re-run a drawn raffle: `random.Random(seed)` over `tickets` sorted by ticket id, drawing
+    tickets without replacement until `winners_count` different people have won."""
+    caller(request)
+    return Raffle.objects.all()
+
+
+@router.get("/goals", response=list[GoalOut], summary="Team goals you may see")
+@paginated
+def list_goals(request: HttpRequest) -> QuerySet[TeamGoal]:
+    person = caller(request)
+    teams = visible_people(person).values("team_id")
+    return TeamGoal.objects.filter(team_id__in=teams).select_related("team")

@@ -123,3 +123,42 @@ def test_redeem_over_the_api(org: Any) -> None:
         ).status_code
         == 409
     )
+
+
+def test_nominate_and_verify_a_raffle_over_the_api(org: Any) -> None:
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from everyweek.recognition import programmes
+    from everyweek.recognition.models import AwardProgramme
+
+    programme = AwardProgramme.objects.create(
+        name="Red Carpet",
+        nominations_open=timezone.now() - dt.timedelta(days=1),
+        nominations_close=timezone.now() + dt.timedelta(days=1),
+    )
+    headers = _bearer(org.alice)
+    url = f"/api/recognition/awards/{programme.pk}/nominations"
+    assert (
+        _post(Client(), url, {"nominee_id": org.bruno.pk, "reason": "Calm"}, **headers).status_code
+        == 201
+    )
+    assert (
+        _post(Client(), url, {"nominee_id": org.alice.pk, "reason": "Me"}, **headers).status_code
+        == 422
+    )
+
+    raffle = programmes.create_raffle(actor=org.lenny, name="R", prize="P")
+    services.give_kudos(author=org.alice, recipient=org.bruno, message="x")
+    before = Client().get("/api/recognition/raffles", **headers).json()["items"][0]
+    assert before["seed"] == "" and before["commitment"] == raffle.commitment
+    programmes.draw_raffle(actor=org.lenny, raffle=raffle)
+    after = Client().get("/api/recognition/raffles", **headers).json()["items"][0]
+    holders = [(t, p) for t, p in after["tickets"]]
+    assert programmes.commitment_for(after["seed"]) == after["commitment"]
+    assert (
+        programmes.draw_winners(after["seed"], holders, after["winners_count"])
+        == after["winner_ids"]
+    )
