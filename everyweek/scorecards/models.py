@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from everyweek.people.models import Department, Team
@@ -121,6 +123,15 @@ class AgentDay(RollupFields):
     class Meta:
         verbose_name = _("agent day")
         verbose_name_plural = _("agent days")
+        # One row per key; the bulk path upserts on it (NULLs folded to 0 so they match too).
+        constraints = [
+            models.UniqueConstraint(
+                Coalesce("agent", Value(0)),
+                Coalesce("team", Value(0)),
+                F("day"),
+                name="agentday_unique_key",
+            )
+        ]
         indexes = [
             models.Index(fields=["agent", "day"]),
             models.Index(fields=["team", "day"]),
@@ -141,6 +152,9 @@ class TeamDay(RollupFields):
     class Meta:
         verbose_name = _("team day")
         verbose_name_plural = _("team days")
+        constraints = [
+            models.UniqueConstraint(Coalesce("team", Value(0)), F("day"), name="teamday_unique_key")
+        ]
         indexes = [models.Index(fields=["team", "day"]), models.Index(fields=["day"])]
 
     def __str__(self) -> str:
