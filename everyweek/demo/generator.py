@@ -14,6 +14,8 @@ Dates are relative to today, so a loaded demo always looks current.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import inspect
 import itertools
 import random
 import re
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -59,6 +62,8 @@ class DemoSummary:
     partners: int = 0
     customers: int = 0
     photos: int = 0
+    # Rows per later domain (feedback, recognition, ...), as each domain's generator reports them.
+    domains: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def describe(self) -> str:
         rows = [
@@ -80,6 +85,9 @@ class DemoSummary:
             % {"seed": self.seed}
         ]
         lines += ["  " + _("%(label)s: %(count)s") % {"label": k, "count": v} for k, v in rows]
+        for domain, counts in self.domains.items():
+            details = ", ".join(f"{name} {count}" for name, count in counts.items())
+            lines.append(f"  {domain}: {details}")
         return "\n".join(lines)
 
 
@@ -445,12 +453,40 @@ def _customers(ctx: _Context) -> None:
     Customer.objects.bulk_create(ctx.customers, batch_size=500)
 
 
+# Each later domain's generator: (name, module, function). They run in this order because
+# later ones read what earlier ones made (recognition reads feedback's praise, for example).
+DOMAIN_GENERATORS: tuple[tuple[str, str, str], ...] = (
+    ("feedback", "everyweek.feedback.demo", "generate_feedback"),
+    ("recognition", "everyweek.recognition.demo", "generate_recognition"),
+    ("listening", "everyweek.listening.demo", "generate_listening"),
+    ("servicedesk", "everyweek.servicedesk.demo", "generate_servicedesk"),
+    ("careers", "everyweek.careers.demo", "generate_careers"),
+    ("week", "everyweek.week.demo", "generate_week"),
+)
+
+
+def _domains(ctx: _Context, days: int) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
+    for name, module, function in DOMAIN_GENERATORS:
+        generate_domain = getattr(importlib.import_module(module), function)
+        # Generators of dated activity take how far back to go; the others ignore the span.
+        accepts = inspect.signature(generate_domain).parameters
+        span = {"days": days} if "days" in accepts else {}
+        if "weeks" in accepts:
+            span = {"weeks": max(1, days // 7)}
+        results[name] = generate_domain(ctx.rng(name), **span) or {}
+    return results
+
+
 class DemoAlreadyLoaded(RuntimeError):
     """Generating twice would clash on the fixed sign-in addresses; delete first."""
 
 
 @transaction.atomic
-def generate(seed: int = DEFAULT_SEED, *, photos: bool = True) -> DemoSummary:
+def generate(
+    seed: int = DEFAULT_SEED, *, photos: bool = True, with_domains: bool = True, days: int = 365
+) -> DemoSummary:
+    """The organisation, then `days` of each domain's data (`with_domains=False` skips those)."""
     if is_loaded():
         raise DemoAlreadyLoaded("The demo organisation is already loaded; delete it first.")
     ctx = _Context(
@@ -466,6 +502,7 @@ def generate(seed: int = DEFAULT_SEED, *, photos: bool = True) -> DemoSummary:
     _partners(ctx)
     _customers(ctx)
     _photos(ctx)
+    domains = _domains(ctx, days) if with_domains else {}
     by_role = {role: sum(p.role == role for p in ctx.people) for role in Role}
     summary = DemoSummary(
         people=len(ctx.people),
@@ -478,13 +515,14 @@ def generate(seed: int = DEFAULT_SEED, *, photos: bool = True) -> DemoSummary:
         partners=len(ctx.partners),
         customers=len(ctx.customers),
         photos=ctx.photo_count,
+        domains=domains,
     )
     audit.record(None, "demo.generate", None, {"seed": seed, **_counts(summary)})
     return summary
 
 
 def _counts(summary: DemoSummary) -> dict[str, Any]:
-    return {k: v for k, v in vars(summary).items() if k != "seed"}
+    return {k: v for k, v in vars(summary).items() if k not in ("seed", "domains")}
 
 
 # --- Deletion ----------------------------------------------------------------------------
@@ -507,6 +545,17 @@ def _delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
+def _delete_flagged() -> int:
+    """Rows of every other model with an `is_generated` flag (interactions, responses, ...)."""
+    deleted = 0
+    for model in django_apps.get_models():
+        if model in (Person, Customer):
+            continue
+        if any(f.name == "is_generated" for f in model._meta.concrete_fields):
+            deleted += model._base_manager.filter(is_generated=True).delete()[0]
+    return deleted
+
+
 @transaction.atomic
 def delete_generated() -> int:
     """Remove every generated row; returns how many. Real records are never touched.
@@ -524,6 +573,7 @@ def delete_generated() -> int:
     # Later domains first (they may point at people), then people and customers, then the
     # teams and departments people belonged to.
     deleted = _delete_registered([r for r in registry if r[0] not in structure])
+    deleted += _delete_flagged()
     photos = list(
         Person.objects.filter(is_generated=True, photo__startswith=PHOTO_PREFIX).values_list(
             "photo", flat=True

@@ -14,6 +14,7 @@ from everyweek.core.models import AuditEvent
 from everyweek.customers.models import Customer
 from everyweek.demo import generator
 from everyweek.demo.models import GeneratedObject
+from everyweek.feedback.models import Interaction, SurveyResponse
 from everyweek.people.models import (
     Department,
     PartnerOrganisation,
@@ -42,28 +43,28 @@ def _snapshot() -> list[tuple[str, str, str, str, str, str, str | None]]:
 
 
 def test_same_seed_gives_the_same_organisation() -> None:
-    generator.generate(seed=3, photos=False)
+    generator.generate(seed=3, photos=False, with_domains=False)
     first = _snapshot()
     first_customers = list(Customer.objects.order_by("pk").values_list("name", "email"))
     generator.delete_generated()
-    generator.generate(seed=3, photos=False)
+    generator.generate(seed=3, photos=False, with_domains=False)
     assert _snapshot() == first
     assert list(Customer.objects.order_by("pk").values_list("name", "email")) == first_customers
 
 
 def test_different_seeds_give_different_people_but_the_same_demo_logins() -> None:
-    generator.generate(seed=1, photos=False)
+    generator.generate(seed=1, photos=False, with_domains=False)
     first = _snapshot()
     logins = generator.demo_logins()
     generator.delete_generated()
-    generator.generate(seed=2, photos=False)
+    generator.generate(seed=2, photos=False, with_domains=False)
     second = _snapshot()
     assert [p[1] for p in first] != [p[1] for p in second]
     assert generator.demo_logins() == logins
 
 
 def test_organisation_has_departments_people_and_three_levels_of_leaders() -> None:
-    summary = generator.generate(photos=False)
+    summary = generator.generate(photos=False, with_domains=False)
     assert Department.objects.count() == summary.departments == 8
     assert 180 <= Person.objects.count() == summary.people <= 220
     assert Person.objects.filter(role=Role.ADMIN).count() == 1
@@ -94,7 +95,7 @@ def test_organisation_has_departments_people_and_three_levels_of_leaders() -> No
 
 
 def test_teams_have_consistent_languages_and_time_zones() -> None:
-    generator.generate(photos=False)
+    generator.generate(photos=False, with_domains=False)
     italia = Person.objects.filter(team__name="Italia")
     assert set(italia.values_list("locale", "time_zone")) == {("it", "Europe/Rome")}
     thailand = Person.objects.filter(team__name="Thailand")
@@ -117,7 +118,7 @@ def test_teams_have_consistent_languages_and_time_zones() -> None:
 
 
 def test_generated_addresses_and_time_zones_are_valid() -> None:
-    generator.generate(photos=False)
+    generator.generate(photos=False, with_domains=False)
     emails = [
         *Person.objects.values_list("email", flat=True),
         *Customer.objects.exclude(email="").values_list("email", flat=True),
@@ -137,7 +138,7 @@ def test_everything_generated_is_marked_and_deleted_without_touching_real_data(
     org: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     real_customer = Customer.objects.create(name="Real Customer", email="real@example.com")
-    summary = generator.generate()
+    summary = generator.generate(days=21)
     assert Person.objects.filter(is_generated=True).count() == summary.people
     assert Customer.objects.filter(is_generated=True).count() == summary.customers
     assert summary.photos == summary.people
@@ -157,6 +158,10 @@ def test_everything_generated_is_marked_and_deleted_without_touching_real_data(
     assert not Person.objects.filter(is_generated=True).exists()
     assert not GeneratedObject.objects.exists()
     assert list(Customer.objects.all()) == [real_customer]
+    # A year of every domain's data went with it.
+    assert summary.domains["feedback"]["responses"] > 0
+    assert not Interaction.objects.exists()
+    assert not SurveyResponse.objects.exists()
     assert not Path(agent.photo.path).exists()
     assert set(Person.objects.values_list("email", flat=True)) == {
         p.email for p in (org.alice, org.bruno, org.lenny, org.mona, org.sam, org.erin, org.ada)
@@ -170,7 +175,7 @@ def test_everything_generated_is_marked_and_deleted_without_touching_real_data(
 
 
 def test_demo_logins_sign_in_with_the_demo_password_and_form_one_chain() -> None:
-    generator.generate(photos=False)
+    generator.generate(photos=False, with_domains=False)
     logins = generator.demo_logins()
     assert logins == [
         ("agent", "agent@demo.everyweek.test"),
@@ -194,7 +199,7 @@ def test_demo_logins_sign_in_with_the_demo_password_and_form_one_chain() -> None
 
 
 def test_demo_command_loads_once() -> None:
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+    call_command("demo", "--no-serve", "--days", "14", stdout=io.StringIO())
     people, customers = Person.objects.count(), Customer.objects.count()
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out)
@@ -203,3 +208,4 @@ def test_demo_command_loads_once() -> None:
     with pytest.raises(generator.DemoAlreadyLoaded):
         generator.generate()
     assert "agent@demo.everyweek.test" in out.getvalue()
+    assert Interaction.objects.filter(is_generated=True).exists()

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED)
         parser.add_argument("--no-serve", action="store_true", help="Load the data and stop.")
         parser.add_argument(
+            "--days", type=int, default=365, help="How many days of activity to generate."
+        )
+        parser.add_argument(
             "--reset", action="store_true", help="Delete generated data and load it again."
         )
 
@@ -31,7 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(_("The demo organisation is already loaded."))
         else:
             self.stdout.write(_("Generating the demo organisation…"))
-            summary = generator.generate(seed=options["seed"])
+            summary = generator.generate(seed=options["seed"], days=options["days"])
             self.stdout.write(self.style.SUCCESS(summary.describe()))
         self.stdout.write("\n" + _("Demo sign-ins (every account is generated):"))
         for role, email in generator.demo_logins():
