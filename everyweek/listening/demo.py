@@ -104,7 +104,10 @@ def generate_listening(rng: random.Random, *, weeks: int = 52) -> dict[str, int]
     now = timezone.now()
     leaders = list(
         Person.objects.filter(
-            is_generated=True, is_active=True, role__in=[Role.MANAGER, Role.EXECUTIVE]
+            is_generated=True,
+            is_active=True,
+            role__in=[Role.MANAGER, Role.EXECUTIVE],
+            listening_cadence__isnull=True,
         ).order_by("pk")
     )
     cadences: list[ListeningCadence] = []
