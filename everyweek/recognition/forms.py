@@ -52,6 +52,12 @@ class EditKudosForm(forms.Form):
     message = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
+    values = forms.ModelMultipleChoiceField(
+        queryset=CompanyValue.objects.filter(is_active=True),
+        label=_("Values shown"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices)
 
 

@@ -414,7 +414,11 @@ def edit_kudos(
     kudos.edited_at = timezone.now()
     kudos.save(update_fields=["message", "visibility", "edited_at"])
     if values is not None:
-        kudos.values.set(list(values))
+        before = sorted(kudos.values.values_list("pk", flat=True))
+        after = sorted(v.pk for v in values)
+        if before != after:
+            changes["values"] = [before, after]
+            kudos.values.set(after)
     audit.record(actor, "kudos.edit", kudos, changes)
     return kudos
 

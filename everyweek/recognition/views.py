@@ -117,7 +117,12 @@ def kudos_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_change(me(request), kudos):
         raise PermissionDenied
     form = EditKudosForm(
-        request.POST or None, initial={"message": kudos.message, "visibility": kudos.visibility}
+        request.POST or None,
+        initial={
+            "message": kudos.message,
+            "visibility": kudos.visibility,
+            "values": list(kudos.values.all()),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +131,7 @@ def kudos_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 kudos=kudos,
                 message=form.cleaned_data["message"],
                 visibility=form.cleaned_data["visibility"],
+                values=form.cleaned_data["values"],
             )
         except services.RecognitionError as exc:
             form.add_error(None, exc)

@@ -187,3 +187,18 @@ def test_edit_page_is_refused_to_others(org: Any) -> None:
         == 403
     )
     assert org.client_for(org.alice).get(f"/recognition/kudos/{kudos.pk}/edit/").status_code == 200
+
+
+def test_the_author_edits_message_values_and_visibility_on_the_page(org: Any) -> None:
+    care = CompanyValue.objects.create(name="Care")
+    kudos = services.give_kudos(author=org.alice, recipient=org.bruno, message="Thanks")
+    response = org.client_for(org.alice).post(
+        f"/recognition/kudos/{kudos.pk}/edit/",
+        {"message": "Thanks again", "values": [care.pk], "visibility": "team"},
+    )
+    assert response.status_code == 302
+    kudos.refresh_from_db()
+    assert kudos.message == "Thanks again" and list(kudos.values.all()) == [care]
+    assert kudos.visibility == "team" and kudos.edited_at is not None
+    event = AuditEvent.objects.get(action="kudos.edit")
+    assert event.changes["values"] == [[], [care.pk]]
