@@ -214,6 +214,8 @@ LANGUAGES = [
 ]
 # Each app keeps its own catalogue in <app>/locale, so teams translate the apps they own.
 LOCALE_PATHS: list[Path] = []
+# Customers may also be surveyed and written to in these (the staff interface offers LANGUAGES).
+CUSTOMER_LANGUAGES = [*LANGUAGES, ("es", _("Spanish")), ("fr", _("French"))]
 LANGUAGE_COOKIE_NAME = "everyweek_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True

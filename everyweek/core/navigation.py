@@ -54,15 +54,20 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+def _matches(item: NavItem, path: str) -> bool:
+    if item.section == "/":
+        return path == "/"
+    return bool(item.section) and path.startswith(item.section)
+
+
 def items_for(user: Any, path: str) -> list[dict[str, Any]]:
-    items = []
-    for item in NAVIGATION:
-        if not item.visible(user):
-            continue
-        current = (
-            path == "/"
-            if item.section == "/"
-            else bool(item.section) and path.startswith(item.section)
-        )
-        items.append({"label": item.label, "url": item.url(), "current": current})
-    return items
+    visible = [item for item in NAVIGATION if item.visible(user)]
+    # The most specific section wins: /feedback/follow-ups/ is "Follow-ups", not "Feedback".
+    current = max(
+        (item for item in visible if _matches(item, path)),
+        key=lambda item: len(item.section),
+        default=None,
+    )
+    return [
+        {"label": item.label, "url": item.url(), "current": item is current} for item in visible
+    ]

@@ -45,6 +45,8 @@ class NotificationError(ValueError):
 def email_language(recipient: Person | None, language: str | None = None) -> str:
     """The language to write in: the one asked for, else the recipient's, else the site's."""
     wanted = language or (recipient.locale if recipient else "") or settings.LANGUAGE_CODE
+    if wanted in dict(settings.CUSTOMER_LANGUAGES):
+        return wanted
     try:
         return translation.get_supported_language_variant(wanted)
     except LookupError:

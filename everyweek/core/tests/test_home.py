@@ -44,3 +44,12 @@ def test_home_page_queries_do_not_grow_with_the_team(
     client = org.client_for(org.lenny)
     with django_assert_max_num_queries(25):
         assert client.get("/").status_code == 200
+
+
+def test_the_most_specific_navigation_entry_is_current(org: Org) -> None:
+    from everyweek.core.navigation import items_for
+
+    current = [i["label"] for i in items_for(org.lenny, "/feedback/follow-ups/") if i["current"]]
+    assert current == ["Follow-ups"]
+    current = [i["label"] for i in items_for(org.lenny, "/feedback/") if i["current"]]
+    assert current == ["Feedback"]

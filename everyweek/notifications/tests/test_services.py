@@ -234,3 +234,11 @@ def test_the_retry_command_reports_what_it_queued(db: Any, capsys: Any) -> None:
     failed_email(attempts=1, last_attempt_ago=timedelta(hours=1))
     call_command("retry_emails")
     assert "1 email(s) queued" in capsys.readouterr().out
+
+
+def test_a_spanish_customer_email_is_recorded_in_spanish(db) -> None:  # type: ignore[no-untyped-def]
+    from everyweek.notifications.services import email_language
+
+    assert email_language(None, "es") == "es"
+    assert email_language(None, "fr") == "fr"
+    assert email_language(None, "xx") == "en"
