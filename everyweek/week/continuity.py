@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,9 @@ class Series:
     available: bool
     during: int = 0
     buckets: list[int] = field(default_factory=list)
+    # Weeks since the celebration with at least one occurrence: "does it continue weekly?"
+    weeks_active: int = 0
+    weeks_total: int = 0
 
 
 def _series(source: Source, start: dt.datetime, week_end: dt.datetime, now: dt.datetime) -> Series:
@@ -90,7 +94,12 @@ def _series(source: Source, start: dt.datetime, week_end: dt.datetime, now: dt.d
             ).count()
         )
         cursor += BUCKET
-    return Series(source.label, source.practice, True, during, buckets)
+    after = rows.filter(**{f"{source.date_field}__gte": week_end, f"{source.date_field}__lt": now})
+    weeks_active = (
+        after.annotate(week=TruncWeek(source.date_field)).values("week").distinct().count()
+    )
+    weeks_total = max(0, (now - week_end).days // 7)
+    return Series(source.label, source.practice, True, during, buckets, weeks_active, weeks_total)
 
 
 def report(user: Any, celebration: Celebration | None) -> dict[str, Any] | None:

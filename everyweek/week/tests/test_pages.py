@@ -264,3 +264,27 @@ def test_programme_shows_the_weeks_stretch_goals_with_dares(org: Any, week: Any)
     )
     page = org.client_for(org.alice).get("/week/2026/").text
     assert "95% in 30 seconds" in page and "Lenny works from the roof" in page
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+def test_fifty_one_weeks_counts_weeks_in_which_a_practice_continued(org: Any, week: Any) -> None:
+    from everyweek.listening.models import ListeningSession
+
+    # The 2026 week ended on Friday 9 October; 6 full weeks have passed by 23 November.
+    for day in [
+        dt.date(2026, 10, 7),
+        dt.date(2026, 10, 14),
+        dt.date(2026, 10, 15),
+        dt.date(2026, 11, 4),
+    ]:
+        held = dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC)
+        ListeningSession.objects.create(leader=org.mona, starts_at=held, held_at=held)
+    from everyweek.week import continuity
+
+    report = continuity.report(org.alice, week)
+    assert report is not None
+    listening = next(s for s in report["series"] if s.label == "Listening sessions held")
+    assert listening.available and listening.during == 1
+    assert (listening.weeks_active, listening.weeks_total) == (2, 6)
+    page = org.client_for(org.alice).get("/week/51-weeks/").text
+    assert "2 of 6 weeks" in page
