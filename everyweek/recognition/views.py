@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from everyweek.api import ratelimit
-from everyweek.core.access import visible_people
+from everyweek.core.access import is_leader, visible_people
 from everyweek.core.decorators import admin_required, leader_required
 from everyweek.people.models import Person, Team
 from everyweek.recognition import selectors, services
@@ -278,6 +278,11 @@ def _wall(request: HttpRequest, team: Team | None) -> HttpResponse:
             # ?screen=1: no navigation, slides only, for a screen in the office.
             "screen": request.GET.get("screen") == "1",
             "interval_ms": _seconds(request) * 1000,
+            "customer_link": (
+                request.build_absolute_uri(public_link_for(team=team))
+                if team is not None and is_leader(me(request))
+                else ""
+            ),
             "base_template": (
                 "recognition/screen_base.html" if request.GET.get("screen") == "1" else "base.html"
             ),

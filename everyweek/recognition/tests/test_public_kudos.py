@@ -70,3 +70,9 @@ def test_the_hidden_field_catches_bots(org: Any) -> None:
     cache.clear()
     Client().post(public_link_for(person=org.alice), {"message": "Buy", "website": "spam.example"})
     assert not Kudos.objects.exists()
+
+
+def test_leaders_find_their_teams_link_for_customers_on_the_team_wall(org: Any) -> None:
+    url = f"/recognition/wall/team/{org.alpha.pk}/"
+    assert 'data-testid="team-link"' in org.client_for(org.lenny).get(url).content.decode()
+    assert 'data-testid="team-link"' not in org.client_for(org.alice).get(url).content.decode()
