@@ -294,7 +294,9 @@ def webhook(request: HttpRequest, vendor: str, endpoint: uuid.UUID) -> HttpRespo
     ).first()
     if integration is None or vendor not in HANDLERS or vendor == Vendor.GENERIC:
         return JsonResponse({"error": _("Not found.")}, status=404)
-    retry_after = ratelimit.hit(_webhook_limit(), f"integration:{integration.pk}")
+    # Per integration and sender, so a flood of forged requests cannot starve the real tool.
+    sender = ratelimit.client_ip(request)
+    retry_after = ratelimit.hit(_webhook_limit(), f"integration:{integration.pk}:{sender}")
     if retry_after is not None:
         response = JsonResponse({"error": _("Too many requests.")}, status=429)
         response["Retry-After"] = str(retry_after)

@@ -251,7 +251,10 @@ def _rows(
 
     def identifier(name: str) -> Any:
         def setter(row: ResponseRow, value: Any, agent: list[str]) -> None:
-            setattr(row, name, mapping.clean_id(value, name, required=False))
+            if type(value) is str and len(value) <= 100 and value == value.strip():
+                setattr(row, name, value)  # the usual case, already clean
+            else:
+                setattr(row, name, mapping.clean_id(value, name, required=False))
 
         return setter
 
