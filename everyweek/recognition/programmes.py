@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from everyweek.core import audit
 from everyweek.core.access import is_admin, is_leader, visible_people
+from everyweek.notifications.services import send_email
 from everyweek.people.models import Person, Role, Team
+from everyweek.recognition.certificates import certificate_pdf
 from everyweek.recognition.models import (
     AwardProgramme,
     Badge,
@@ -115,13 +117,21 @@ def publish_results(*, actor: Person, programme: AwardProgramme) -> list[Nominat
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at"])
     winners = ranked[: locked.winners]
+    url = reverse("recognition:award", args=[locked.pk])
     for winner in winners:
         notify(
             winner.nominee,
             "award",
             _("You won the %(award)s! Your certificate is ready."),
-            reverse("recognition:award", args=[locked.pk]),
+            url,
             award=locked.name,
+        )
+        # The certificate travels with the email, in the winner's language.
+        send_email(
+            to=winner.nominee,
+            template="recognition/email/award",
+            context={"programme": locked, "nomination": winner, "url": url},
+            attachments=[("certificate.pdf", certificate_pdf(winner), "application/pdf")],
         )
     audit.record(actor, "award.publish", locked, {"winners": [w.nominee_id for w in winners]})
     return winners

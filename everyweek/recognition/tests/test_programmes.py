@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from everyweek.notifications.models import OutboundEmail
 from everyweek.recognition import certificates, indices, programmes, services
 from everyweek.recognition.models import (
     AwardProgramme,
@@ -63,6 +64,8 @@ def test_awards_from_nomination_to_published_results(org: Any) -> None:
     a.refresh_from_db()
     assert a.rank == 1 and a.average_score == 4.5
     assert Notification.objects.filter(recipient=org.alice, kind="award").exists()
+    email = OutboundEmail.objects.get(recipient=org.alice, template="recognition/email/award")
+    assert email.attachments[0]["mimetype"] == "application/pdf"
     client = org.client_for(org.alice)
     assert (
         "Saved a key account" in client.get(f"/recognition/awards/{programme.pk}/").content.decode()
