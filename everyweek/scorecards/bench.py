@@ -1,0 +1,287 @@
+"""`everyweek bench scorecards`: generate data, time the bulk ingest and the organisation scorecard.
+
+Compared, in the same run and on the same machine:
+
+- ingest of N interactions from CSV (validated, inserted, rolled up) against a bare
+  `sqlite3.executemany` of the same rows into a table of the same shape in a scratch file
+  (on PostgreSQL: against a bare `COPY` into a table of the same shape);
+- the server time of the organisation scorecard page (median of several requests).
+
+It writes to the configured database: point SQLITE_PATH or DATABASE_URL at a scratch one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from everyweek.people.models import Department, DepartmentKind, Person, Role, Team
+from everyweek.scorecards import bulk, services
+from everyweek.scorecards.models import KeyFigure
+
+TEAM_SIZE = 20
+CHANNELS = ("email", "phone", "chat", "web")
+
+
+def setup_org(agents: int) -> tuple[Person, list[str]]:
+    service, _c = Department.objects.get_or_create(
+        name="Bench service", defaults={"kind": DepartmentKind.SERVICE}
+    )
+    sales, _c = Department.objects.get_or_create(
+        name="Bench sales", defaults={"kind": DepartmentKind.SALES}
+    )
+    existing = set(
+        Person.objects.filter(employee_id__startswith="BENCH-").values_list(
+            "employee_id", flat=True
+        )
+    )
+    teams: dict[int, Team] = {}
+    new: list[Person] = []
+    for i in range(agents):
+        ref = f"BENCH-{i}"
+        if ref in existing:
+            continue
+        index = i // TEAM_SIZE
+        if index not in teams:
+            teams[index], _c = Team.objects.get_or_create(
+                name=f"Bench team {index}", department=service
+            )
+        new.append(
+            Person(
+                email=f"bench-{i}@bench.invalid",
+                full_name=f"Bench Agent {i}",
+                role=Role.AGENT,
+                department=service,
+                team=teams[index],
+                employee_id=ref,
+                password="!",  # noqa: S106 - an unusable password: bench people never sign in
+            )
+        )
+    Person.objects.bulk_create(new, batch_size=1000)
+    executive, _c = Person.objects.get_or_create(
+        email="bench-exec@bench.invalid",
+        defaults={"full_name": "Bench Executive", "role": Role.EXECUTIVE, "password": "!"},
+    )
+    services.ensure_default_definition()
+    today = timezone.localdate()
+    for back in range(12):
+        index = today.year * 12 + today.month - 1 - back
+        start = dt.date(index // 12, index % 12 + 1, 1)
+        end = dt.date((index + 1) // 12, (index + 1) % 12 + 1, 1) - dt.timedelta(days=1)
+        for metric, value in (("Bookings", 100_000 + back * 1000), ("Leads", 300 + back)):
+            KeyFigure.objects.get_or_create(
+                department=sales,
+                metric=metric,
+                period_start=start,
+                period_end=end,
+                defaults={"value": value},
+            )
+    return executive, [f"BENCH-{i}" for i in range(agents)]
+
+
+def generate_csv(path: Path, interactions: int, refs: list[str], months: int, seed: int) -> None:
+    """Rows in time order over the last `months` months, as a helpdesk export would be."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    end = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = end - dt.timedelta(days=30 * months)
+    span = (end - start).total_seconds()
+    run = rng.randrange(10**9)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "external_id",
+                "agent",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "handle_time_seconds",
+                "reopen_count",
+                "channel",
+            ]
+        )
+        step = span / interactions
+        for n in range(interactions):
+            created = start + dt.timedelta(seconds=n * step)
+            first = created + dt.timedelta(seconds=rng.randrange(60, 7200))
+            resolved = first + dt.timedelta(seconds=rng.randrange(300, 86400))
+            writer.writerow(
+                [
+                    f"{run}-{n}",
+                    refs[rng.randrange(len(refs))],
+                    created.isoformat(),
+                    first.isoformat(),
+                    resolved.isoformat(),
+                    int(rng.lognormvariate(6, 0.7)),
+                    1 if rng.random() < 0.06 else 0,
+                    CHANNELS[n % 4],
+                ]
+            )
+
+
+def _tuples(
+    path: Path, agents: dict[str, tuple[int, int | None]], size: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The same rows the ingest writes, prepared outside the timed part of the bare baseline."""
+    sqlite = connection.vendor == "sqlite"
+    with path.open(newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        chunk: list[tuple[Any, ...]] = []
+        for ext, ref, created, first, resolved, handle_s, reopen, channel in reader:
+            agent, team = agents[ref]
+            times = [
+                dt.datetime.fromisoformat(t).astimezone(dt.UTC) for t in (created, first, resolved)
+            ]
+            stored = [str(t.replace(tzinfo=None)) if sqlite else t for t in times]
+            chunk.append(
+                ("bare", ext, channel, "", agent, team, "normal", "solved", *stored,
+                 int(handle_s), 0, int(reopen), 0, "[]", False)
+            )  # fmt: skip
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def bare_sqlite(path: Path, agents: dict[str, tuple[int, int | None]]) -> float:
+    """Seconds spent in executemany into a fresh table of the same shape (same indexes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'feedback_interaction' AND sql IS NOT NULL"
+        )
+        ddl = [row[0] for row in cursor.fetchall()]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(Path(tmp) / "bare.sqlite3", isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for statement in ddl:
+            db.execute(statement)
+        placeholders = ", ".join(["?"] * len(bulk.COLUMNS))
+        sql = (
+            f"INSERT INTO feedback_interaction ({', '.join(bulk.COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+        )
+        spent = 0.0
+        for chunk in _tuples(path, agents, 20_000):
+            begin = time.perf_counter()
+            db.execute("BEGIN")
+            db.executemany(sql, chunk)
+            db.execute("COMMIT")
+            spent += time.perf_counter() - begin
+        db.close()
+    return spent
+
+
+def bare_copy(path: Path, agents: dict[str, tuple[int, int | None]]) -> float:
+    """Seconds spent in COPY into a fresh table of the same shape (PostgreSQL)."""
+    spent = 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare")
+        cursor.execute(
+            "CREATE TABLE bench_bare (LIKE feedback_interaction INCLUDING DEFAULTS INCLUDING INDEXES)"
+        )
+        for chunk in _tuples(path, agents, 20_000):
+            begin = time.perf_counter()
+            with cursor.cursor.copy(
+                f"COPY bench_bare ({', '.join(bulk.COLUMNS)}) FROM STDIN"
+            ) as copy:
+                for row in chunk:
+                    copy.write_row(row)
+            spent += time.perf_counter() - begin
+        cursor.execute("DROP TABLE bench_bare")
+    return spent
+
+
+def time_page(client: Client, url: str, runs: int = 7) -> tuple[float, int]:
+    client.get(url)  # warm caches and the session
+    timings = []
+    status = 0
+    for _i in range(runs):
+        begin = time.perf_counter()
+        status = client.get(url).status_code
+        timings.append(time.perf_counter() - begin)
+    return statistics.median(timings), status
+
+
+def run(
+    interactions: int, agents: int, *, months: int = 12, seed: int = 1, out: Callable[[str], None]
+) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "database": connection.vendor,
+        "interactions": interactions,
+        "agents": agents,
+        "months": months,
+    }
+    executive, refs = setup_org(agents)
+    agent_map = bulk._agents()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "interactions.csv"
+        begin = time.perf_counter()
+        generate_csv(path, interactions, refs, months, seed)
+        out(f"generated {interactions:,} rows in {time.perf_counter() - begin:.1f} s")
+
+        begin = time.perf_counter()
+        with path.open(newline="") as handle:
+            report = bulk.ingest_interactions_csv(handle, source="bench", is_generated=True)
+        spent = time.perf_counter() - begin
+        results["ingest_seconds"] = spent
+        results["ingest_rows_per_second"] = report.inserted / spent if spent else 0
+        results["ingest_errors"] = report.error_count
+        out(
+            f"ingest: {report.inserted:,} rows in {spent:.1f} s = "
+            f"{results['ingest_rows_per_second']:,.0f} rows/s (errors {report.error_count})"
+        )
+        if connection.vendor == "sqlite":
+            bare = bare_sqlite(path, agent_map)
+            label = "bare sqlite3 executemany"
+        else:
+            bare = bare_copy(path, agent_map)
+            label = "bare COPY"
+        results["baseline"] = label
+        results["baseline_rows_per_second"] = interactions / bare if bare else 0
+        results["ratio"] = results["ingest_rows_per_second"] / results["baseline_rows_per_second"]
+        out(
+            f"{label}: {results['baseline_rows_per_second']:,.0f} rows/s; "
+            f"ingest reaches {results['ratio']:.0%} of it"
+        )
+
+    hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")]
+    client = Client(HTTP_HOST=hosts[0] if hosts else "localhost")
+    client.force_login(executive)
+    month = timezone.localdate().replace(day=1)
+    url = f"/scorecards/organisation/0/?period=month&date={month.isoformat()}"
+    # Plain static storage: a checkout without collectstatic has no manifest to look up.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        median, status = time_page(client, url)
+    results["org_scorecard_ms"] = median * 1000
+    out(f"organisation scorecard ({url}): median {median * 1000:.1f} ms (HTTP {status})")
+    quarter_url = f"/scorecards/organisation/0/?period=quarter&date={month.isoformat()}"
+    with override_settings(STORAGES=storages):
+        median_q, _status = time_page(client, quarter_url)
+    results["org_scorecard_quarter_ms"] = median_q * 1000
+    out(f"organisation scorecard, quarters (2 years of trend): median {median_q * 1000:.1f} ms")
+    # ru_maxrss is in kilobytes on Linux.
+    results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out(f"peak memory of the process: {results['peak_memory_mb']:.0f} MB (pid {os.getpid()})")
+    return results
