@@ -20,6 +20,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -422,6 +423,24 @@ def response_keys(ids: Iterable[int]) -> set[Key]:
 
 def mark_responses_dirty(ids: Iterable[int]) -> None:
     mark_dirty(response_keys(ids))
+
+
+@contextmanager
+def tracking(
+    interaction_ids: Iterable[int] = (), response_ids: Iterable[int] = ()
+) -> Iterator[None]:
+    """For bulk updates past the signals (queryset.update, raw SQL upserts): marks the keys
+    these rows counted in before the block and after it, so moves between agents, teams and
+    days are rolled up on both sides.
+
+        with rollups.tracking(interaction_ids=ids):
+            Interaction.objects.filter(pk__in=ids).update(agent=person, team_id=team_id)
+    """
+    interactions = list(interaction_ids)
+    responses = list(response_ids)
+    before = interaction_keys(interactions) | response_keys(responses)
+    yield
+    mark_dirty(before | interaction_keys(interactions) | response_keys(responses))
 
 
 def followup_keys(ids: Iterable[int]) -> set[Key]:

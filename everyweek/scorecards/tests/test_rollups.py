@@ -196,3 +196,16 @@ def test_rebuild_command_since_a_day_keeps_earlier_days(
     AgentDay.objects.update(interactions=99)
     call_command("rebuild_rollups", "--since", str(T0.date() + dt.timedelta(days=1)))
     assert sorted(AgentDay.objects.values_list("interactions", flat=True)) == [1, 99]
+
+
+def test_bulk_updates_past_the_signals_are_rolled_up_on_both_sides_when_tracked(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        record_interaction(InteractionInput("t", "1", T0, agent=org.alice))
+    ids = list(Interaction.objects.values_list("pk", flat=True))
+    with committed(), rollups.tracking(interaction_ids=ids):
+        Interaction.objects.filter(pk__in=ids).update(agent=org.bruno, team=org.beta)
+    assert list(AgentDay.objects.values_list("agent_id", "team_id")) == [
+        (org.bruno.pk, org.beta.pk)
+    ]
