@@ -328,16 +328,18 @@ class Resolver:
                 self.customers[email] = pk
                 wanted.pop(email, None)
         if wanted:
-            created = Customer.objects.bulk_create(
-                Customer(name=(name or email)[:200], email=email, locale=(language or "en")[:10])
-                for email, (name, language) in wanted.items()
+            # Raw executemany, then one look-up: bulk_create costs ~100 µs per customer here.
+            insert = RawInsert(Customer, ["name", "email", "locale"])
+            insert.run(
+                [
+                    ((name or email)[:200], email, (language or "en")[:10])
+                    for email, (name, language) in wanted.items()
+                ]
             )
-            if created and created[0].pk is None:  # a backend without RETURNING
-                for email, pk in select_in(by_email, [], list(wanted)):
-                    self.customers.setdefault(email, pk)
-            for customer in created:
-                if customer.pk is not None:
-                    self.customers[customer.email] = customer.pk
+            for email, pk in sorted(
+                select_in(by_email, [], list(wanted)), key=lambda pair: -pair[1]
+            ):
+                self.customers[email] = pk
 
     # --- tickets ------------------------------------------------------------------------
     def interactions(self, ticket_ids: Iterable[str]) -> dict[str, InteractionInfo]:
@@ -784,19 +786,24 @@ class BulkResponseWriter:
         source = self.importer.integration.source
         now = self._dt(self.now)
         adapt_json = self.adapt_json
+        no_reasons = adapt_json([], None)
         sqlite = self.sqlite
         params = []
         for item in planned:
             v = item.values
             submitted = v[I_SUBMITTED]
             if sqlite:
-                submitted = submitted.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+                if submitted.tzinfo is UTC:  # the usual case: already UTC, drop "+00:00"
+                    submitted = submitted.isoformat(" ")[:-6]
+                else:
+                    submitted = submitted.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            reasons = v[I_REASONS]
             params.append(
                 (
                     source,
                     item.row.external_id,
                     *v[:I_REASONS],
-                    adapt_json(v[I_REASONS], None),
+                    adapt_json(reasons, None) if reasons else no_reasons,
                     v[12],
                     submitted,
                     v[14],
