@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "everyweek.week",
     "everyweek.recognition",
     "everyweek.scorecards",
+    "everyweek.analysis",
 ]
 
 MIDDLEWARE = [

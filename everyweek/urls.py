@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("everyweek.careers.urls")),
     path("", include("everyweek.week.urls")),
     path("", include("everyweek.scorecards.urls")),
+    path("", include("everyweek.analysis.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from everyweek.analysis.labels import NAV_LABEL as ANALYSIS_LABEL
 from everyweek.core.access import is_admin, is_leader
 from everyweek.integrations.labels import NAV_LABEL as IMPORTS_LABEL
 from everyweek.scorecards.labels import NAV_LABEL as SCORECARDS_LABEL
@@ -39,6 +40,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Recognition"), "recognition:kudos-list", _everyone, "/recognition/"),
     NavItem(_("Praise to thank"), "recognition:praise", is_leader, "/recognition/praise/"),
     NavItem(_("Follow-ups"), "feedback:cases", is_leader, "/feedback/follow-ups/"),
+    NavItem(ANALYSIS_LABEL, "analysis:list", is_leader, "/analysis/"),
     NavItem(_("Service standards"), "standards:list", is_leader, "/standards/"),
     NavItem(SCORECARDS_LABEL, "scorecards:index", _everyone, "/scorecards/"),
     NavItem(_("Listening"), "listening:home", _everyone, "/listening/"),

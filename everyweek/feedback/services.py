@@ -213,6 +213,12 @@ def record_response(data: ResponseInput, *, actor: Any = None) -> tuple[SurveyRe
     reason = None if is_recovery else _follow_up_reason(response, FeedbackSettings.load())
     if reason:
         open_follow_up(response, reason)
+    if response.comment.strip():
+        # Imported lazily: the analysis app imports this module.
+        from everyweek.analysis.tasks import analyse_response_task
+        from everyweek.core.tasks import enqueue_on_commit
+
+        enqueue_on_commit(analyse_response_task, response.pk)
     if actor is not None:
         audit.record(actor, "response.create" if created else "response.update", response)
     return response, created
