@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from pathlib import Path
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 
 from everyweek.scorecards.selectors import Scorecard
@@ -77,4 +81,48 @@ def as_xlsx(card: Scorecard) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_name(card, "xlsx")}"'
+    return response
+
+
+# A TrueType font with Latin and Thai (Debian's fonts-thai-tlwg), so Thai labels print.
+FONT_CANDIDATES = (
+    os.environ.get("EVERYWEEK_PDF_FONT", ""),
+    "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
+    "/usr/share/fonts/truetype/tlwg/Loma.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+)
+
+
+def _font() -> str:
+    for candidate in FONT_CANDIDATES:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise RuntimeError("No Thai-capable TrueType font found; install fonts-thai-tlwg.")
+
+
+def as_pdf(card: Scorecard) -> HttpResponse:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("body", "", _font())
+    pdf.add_page()
+    pdf.set_font("body", size=18)
+    pdf.multi_cell(
+        0,
+        9,
+        _("Scorecard: %(name)s") % {"name": card.subject.name},
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font("body", size=10)
+    pdf.multi_cell(0, 6, card.period.label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    widths = (70, 30, 30, 25, 15, 15)
+    for number, row in enumerate(rows(card)):
+        pdf.set_font("body", size=10 if number else 9)
+        for width, value in zip(widths, [*row, "", "", "", "", ""][:6], strict=True):
+            text = "" if value is None else str(value)
+            pdf.cell(width, 6, text[:40], border="B")
+        pdf.ln(6)
+    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_name(card, "pdf")}"'
     return response

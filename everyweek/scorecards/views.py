@@ -71,6 +71,8 @@ def detail(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpRespons
         return exports.as_csv(card)
     if fmt == "xlsx":
         return exports.as_xlsx(card)
+    if fmt == "pdf":
+        return exports.as_pdf(card)
     labels = [p.label for p in card.periods]
     charts_by_line = [
         (line, charts.line_chart(line.trend, labels, str(line.metric.label))) for line in card.lines

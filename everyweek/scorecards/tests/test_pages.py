@@ -155,3 +155,13 @@ def test_home_panel_loads_this_weeks_score_after_the_page(data: Org) -> None:
     assert 'hx-get="/scorecards/panel/"' in client.get("/").content.decode()
     body = client.get("/scorecards/panel/").content.decode()
     assert "Alpha" in body
+
+
+def test_printable_scorecard_as_pdf_in_thai(data: Org) -> None:
+    data.lenny.locale = "th"
+    data.lenny.save()
+    response = data.client_for(data.lenny).get(
+        f"/scorecards/team/{data.alpha.pk}/{MONTH}&format=pdf"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
