@@ -102,3 +102,12 @@ def org(db: Any) -> Org:
         "sam@example.com", "Sam Seller", Role.AGENT, department=sales, team=hunters, reports_to=erin
     )
     return Org(care, sales, alpha, beta, hunters, alice, bruno, lenny, mona, sam, erin, ada)
+
+
+# The browser fixtures every app's browser tests share (imported last: they use PASSWORD).
+from everyweek.core.tests.browser.fixtures import (  # noqa: E402, F401
+    browser,
+    new_context,
+    page,
+    signed_in,
+)

@@ -13,14 +13,12 @@ from playwright.sync_api import BrowserContext, expect
 
 from everyweek.careers.tests.helpers import ladder
 from everyweek.conftest import PASSWORD, Org
-from everyweek.core.tests.browser.conftest import browser, new_context
 from everyweek.core.tests.browser.support import MOBILE, sign_in
 from everyweek.listening import services as listening
 from everyweek.servicedesk import services
 from everyweek.servicedesk.tests.helpers import it_desk
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "new_context"]
 
 
 def test_pages_fit_a_phone_without_sideways_scrolling(

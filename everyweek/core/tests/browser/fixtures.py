@@ -1,6 +1,8 @@
 """Real headless Chromium (Debian's, never a downloaded one) against pytest-django's live server.
 
-One browser per test session (so per xdist worker), a fresh context (cookies, storage) per test.
+Shared by every app's browser tests (everyweek/conftest.py imports these fixtures): Playwright's
+sync API allows one instance per process, so there is one browser per test session (per xdist
+worker) and a fresh context (cookies, storage) per test.
 Data comes from the shared `org` fixture: because these tests request `live_server`,
 pytest-django gives `db` transactional semantics, so the server thread sees the personas.
 """
