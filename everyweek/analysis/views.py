@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from everyweek.analysis import selectors, services
 from everyweek.analysis.forms import AnalysisFilterForm, CorrectionForm
+from everyweek.analysis.models import TopicDefinition
 from everyweek.core.decorators import leader_required
 from everyweek.core.types import AuthenticatedHttpRequest
 
@@ -36,6 +37,9 @@ def analysis_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         qs = selectors.filtered(qs, found=found)
     page = Paginator(qs.order_by("-analysed_at", "-pk"), 50).get_page(request.GET.get("page"))
+    names = {t.key: t.name() for t in TopicDefinition.objects.all()}
+    for analysis in page:
+        analysis.topic_labels = [names.get(k, k) for k in analysis.topic_key_list()]  # type: ignore[attr-defined]
     return render(request, "analysis/list.html", {"form": form, "page": page})
 
 

@@ -119,3 +119,14 @@ def test_api_reads_scoped_analysis_corrects_and_lists_topics(org: Any) -> None:
     assert {"waiting_time", "politeness", "knowledge", "billing", "delivery"} <= {
         t["key"] for t in topics["items"]
     }
+
+
+def test_analysis_list_speaks_the_leaders_language_with_topic_names(org: Any) -> None:
+    org.lenny.locale = "th"
+    org.lenny.save(update_fields=["locale"])
+    _analysed(org.alice, "Alice was so kind, thank you! My parcel arrived two weeks late though.")
+    page = org.client_for(org.lenny).get("/analysis/?found=all")
+    assert page["Content-Language"] == "th"
+    html = page.content.decode()
+    assert "การวิเคราะห์ข้อความ" in html
+    assert "การจัดส่ง" in html  # the delivery topic's Thai name
