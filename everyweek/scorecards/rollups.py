@@ -363,19 +363,35 @@ def add_new_rows(acc: Accumulator) -> None:
 
 
 def mark_dirty(keys: Iterable[Key]) -> None:
-    """Remember keys to recompute (same transaction as the change) and recompute them on commit."""
+    """Remember keys to recompute (same transaction as the change); a task recomputes them.
+
+    The recomputation runs in a worker after commit, not in the request: a survey answer
+    only adds its marks, so answers never queue behind one another's rollup work.
+    """
     rows = [DirtyDay(agent_id_value=a, team_id_value=t, day=d) for a, t, d in set(keys)]
     if not rows:
         return
     DirtyDay.objects.bulk_create(rows, batch_size=1000)
-    transaction.on_commit(flush)
+    connection = transaction.get_connection()
+    # One flush per transaction, however many rows it marked.
+    if not any(func is _enqueue_flush for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_enqueue_flush)
+
+
+def _enqueue_flush() -> None:
+    from everyweek.scorecards.tasks import flush_rollups
+
+    flush_rollups.enqueue()
 
 
 def flush() -> int:
-    """Recompute every key marked dirty. Safe to call any time, from any process."""
+    """Recompute every key marked dirty. Safe to call any time, from any process.
+
+    Marks another flush holds are skipped, not waited for: that flush recomputes them.
+    """
     with transaction.atomic():
         marks = list(
-            DirtyDay.objects.select_for_update().values_list(
+            DirtyDay.objects.select_for_update(skip_locked=True).values_list(
                 "pk", "agent_id_value", "team_id_value", "day"
             )
         )

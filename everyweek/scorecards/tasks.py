@@ -9,5 +9,6 @@ from everyweek.scorecards import rollups
 
 @task()
 def flush_rollups() -> int:
-    """Recompute rollup keys left dirty (a periodic safety net; commits normally flush at once)."""
+    """Recompute rollup keys left dirty: enqueued after each commit that marks some, and safe to
+    run periodically as a safety net."""
     return rollups.flush()
