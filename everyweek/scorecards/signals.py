@@ -49,7 +49,17 @@ def _after_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     rollups.mark_dirty(getattr(instance, ATTR, set()))
 
 
+def _standard_results_changed(sender: Any, interaction_ids: list[int], **kwargs: Any) -> None:
+    # Bulk evaluation of standards writes results without model signals; it tells us instead.
+    rollups.mark_interactions_dirty(interaction_ids)
+
+
 def connect() -> None:
+    from everyweek.feedback import standards
+
+    standards.results_changed.connect(
+        _standard_results_changed, dispatch_uid="scorecards-standard-results"
+    )
     for model in KEYS:
         uid = f"scorecards-{model.__name__}"
         pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-save")

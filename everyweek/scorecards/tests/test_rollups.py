@@ -209,3 +209,21 @@ def test_bulk_updates_past_the_signals_are_rolled_up_on_both_sides_when_tracked(
     assert list(AgentDay.objects.values_list("agent_id", "team_id")) == [
         (org.bruno.pk, org.beta.pk)
     ]
+
+
+def test_standards_evaluated_in_bulk_update_the_rollups(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        record_interaction(
+            InteractionInput(
+                "t", "1", T0, agent=org.alice, first_response_at=T0 + dt.timedelta(minutes=30)
+            )
+        )
+    # A standard defined later is applied by the bulk evaluation, which sends no model signals.
+    _standard()
+    with committed():
+        call_command("evaluate_standards", "--all")
+    incremental = rollups.snapshot()
+    rollups.rebuild()
+    assert rollups.snapshot() == incremental
