@@ -13,13 +13,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from everyweek.feedback.models import (
-    BusinessCalendar,
     FeedbackSettings,
     FollowUpCase,
     FollowUpNote,
-    Holiday,
     Interaction,
-    ServiceStandard,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -152,26 +149,5 @@ class UnsubscribeAdmin(admin.ModelAdmin):
     search_fields = ["email"]
 
 
-class HolidayInline(admin.TabularInline):
-    model = Holiday
-    extra = 0
-
-
-@admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "country"]
-    inlines = [HolidayInline]
-
-
-@admin.register(ServiceStandard)
-class ServiceStandardAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "metric",
-        "threshold_minutes",
-        "channel",
-        "team",
-        "priority",
-        "is_active",
-    ]
-    list_filter = ["metric", "is_active", "channel"]
+# Standards, calendars and holidays have their own screens.
+from everyweek.feedback import admin_standards  # noqa: E402, F401

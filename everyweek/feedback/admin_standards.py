@@ -26,11 +26,6 @@ from everyweek.feedback.standards import evaluate_standards_task
 
 RECALCULATE_DAYS = 90
 
-# These screens own the standards' models; replace any plainer registration made by admin.py.
-for _model in (BusinessCalendar, ServiceStandard):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
-
 
 def recalculate_recent_results() -> None:
     since = (timezone.now() - dt.timedelta(days=RECALCULATE_DAYS)).date().isoformat()
