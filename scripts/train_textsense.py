@@ -23,6 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+# single-threaded BLAS: faster than oversubscribed threads on a shared machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,8 +39,10 @@ from everyweek.textsense.engine.models import PACKAGE_MODEL_DIR, SENTIMENT_LABEL
 from everyweek.textsense.engine.synth import compose_train  # noqa: E402
 from everyweek.textsense.engine.training import (  # noqa: E402
     SEED,
+    _take,
     feedback_arrays,
     fit_binary,
+    threshold_for_f1,
     threshold_for_precision,
     write_bundle,
 )
@@ -69,8 +75,9 @@ LANGID_LANGS = (
     "ko",
     "ar",
 )
-PRAISE_PRECISION_TARGET = 0.93
-COMPLAINT_PRECISION_TARGET = 0.90
+# held-out fragments come from the training distribution: aim 0.05 above the
+# product target (precision >= 0.90 on unseen comments)
+PRAISE_PRECISION_TARGET = 0.95
 XLMT_WEIGHT = 2.0  # tweets per language are few next to Wisesight
 FEEDBACK_SENTIMENT_WEIGHT = 1.0
 
@@ -176,14 +183,9 @@ def sentiment_data(shared: Path, cache: Cache, feedback: list) -> dict:
     t, y = read_wisesight(shared, "train")
     add(t, y, "th", 1.0)
     dev: dict[str, tuple[list[str], list[int]]] = {"th": read_wisesight(shared, "valid")}
-    rng = random.Random(SEED)
     for lang in XLMT:
         t, y = read_xlmt(shared, lang, "train")
-        order = list(range(len(t)))
-        rng.shuffle(order)
-        n_dev = len(t) // 7
-        dev[lang] = ([t[i] for i in order[:n_dev]], [y[i] for i in order[:n_dev]])
-        add([t[i] for i in order[n_dev:]], [y[i] for i in order[n_dev:]], lang, XLMT_WEIGHT)
+        add(t, y, lang, XLMT_WEIGHT)
     label_of = {label: i for i, label in enumerate(SENTIMENT_LABELS)}
     fb = [e for e in feedback if e.sentiment in label_of]
     add(
@@ -212,28 +214,18 @@ def sentiment_data(shared: Path, cache: Cache, feedback: list) -> dict:
     }
 
 
-def tune_offsets(head: LinearHead, dev: dict) -> dict[str, list[float]]:
-    """Per-language logit offsets maximising dev macro-F1 (small grid; the
-    neutral class is the reference). "*" is the pooled choice for others."""
-    grid = np.round(np.arange(-0.6, 0.61, 0.15), 2)
-    out: dict[str, list[float]] = {}
-    pooled: dict[tuple[float, float], float] = {}
-    for lang, (emb, feats, y) in dev.items():
-        z = head.logits(emb, feats)
-        scores = {}
-        for a in grid:
-            for c in grid:
-                scores[(a, c)] = macro_f1(y, np.argmax(z + np.array([a, 0.0, c]), axis=1))
-        base = scores[(0.0, 0.0)]
-        best = max(scores, key=lambda k: (scores[k], -abs(k[0]) - abs(k[1])))
-        # keep an offset only if it clearly helps: dev sets are small
-        out[lang] = (
-            [float(best[0]), 0.0, float(best[1])] if scores[best] - base > 0.01 else [0.0, 0.0, 0.0]
-        )
-        for k, v in scores.items():
-            pooled[k] = pooled.get(k, 0.0) + v
-    best = max(pooled, key=lambda k: (pooled[k], -abs(k[0]) - abs(k[1])))
-    out["*"] = [float(best[0]), 0.0, float(best[1])]
+def clause_max(h: LinearHead, sentiment: LinearHead, texts: list[str]) -> np.ndarray:
+    """Complaint probability as the analyser computes it (max over clauses)."""
+    from everyweek.textsense.engine.analyser import clause_texts
+    from everyweek.textsense.engine.linear import binary_inputs
+
+    units, owner = clause_texts(texts)
+    emb = embedding.embed(units)
+    feats = hash_features(units)
+    flags = np.array([[1.0 if "Alex" in u else 0.0] for u in units], np.float32)
+    p = h.proba(binary_inputs(emb, flags, sentiment.proba(emb, feats)), feats)[:, 1]
+    out = np.zeros(len(texts))
+    np.maximum.at(out, owner, p)
     return out
 
 
@@ -244,7 +236,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=default_shared(), help="shared data folder")
     ap.add_argument("--out", type=Path, default=PACKAGE_MODEL_DIR, help="model directory to write")
     ap.add_argument("--cache", type=Path, default=None, help="embedding cache folder (optional)")
-    ap.add_argument("--epochs", type=int, default=120, help="sentiment head epochs")
+    ap.add_argument("--epochs", type=int, default=10, help="sentiment head epochs")
     args = ap.parse_args()
     t_start = time.perf_counter()
     np.random.seed(SEED)
@@ -271,17 +263,20 @@ def main() -> None:
         l2_sparse=1e-5,
         sample_weight=data["w"],
         epochs=args.epochs,
+        lr=0.03,
+        batch_size=2048,
+        seed=SEED,
     )
     print(f"  sentiment head fitted in {time.perf_counter() - t0:.0f}s", flush=True)
     th_emb, th_feats, th_y = data["dev"]["th"]
     head = calibrate_temperature(head, th_emb, th_feats, th_y)
-    offsets = tune_offsets(head, data["dev"])
-    print("  dev macro-F1 (before -> after offsets):", flush=True)
-    for lang, (emb, feats, y) in data["dev"].items():
-        z = head.logits(emb, feats)
-        before = macro_f1(y, np.argmax(z, 1))
-        after = macro_f1(y, np.argmax(z + np.array(offsets.get(lang, offsets["*"])), 1))
-        print(f"    {lang}: {before:.3f} -> {after:.3f}  offsets {offsets.get(lang)}", flush=True)
+    print(f"  temperature {head.temperature:.2f} (Wisesight valid log-loss)", flush=True)
+    print(
+        f"  Wisesight valid macro-F1 {macro_f1(th_y, np.argmax(head.logits(th_emb, th_feats), 1)):.3f}"
+    )
+    # Per-language logit offsets tuned on small dev splits were tried and
+    # did not carry over to the evaluation splits: none are used.
+    offsets: dict[str, list[float]] = {}
 
     print("praise / complaint: thresholds from a held-out third of the fragments", flush=True)
     heads: dict[str, LinearHead] = {"sentiment": head}
@@ -289,14 +284,19 @@ def main() -> None:
     tr = feedback_arrays(train_part, random.Random(SEED + 4))
     ho = feedback_arrays(hold_part, random.Random(SEED + 5))
     full = feedback_arrays(examples, random.Random(SEED + 1))
-    for name, target in (
-        ("praise", PRAISE_PRECISION_TARGET),
-        ("complaint", COMPLAINT_PRECISION_TARGET),
-    ):
-        h = fit_binary(tr.emb, tr.flags, tr.feats, tr.labels(name))
-        p = h.proba(ho.dense(), ho.feats)[:, 1]
+    for name in ("praise", "complaint"):
+        rows = tr.rows(name)
+        h = fit_binary(tr.dense(head)[rows], _take(tr.feats, rows), tr.labels(name)[rows])
+        if name == "praise":
+            p = h.proba(ho.dense(head), ho.feats)[:, 1]
+        else:  # as at run time: the most complaining clause
+            p = clause_max(h, head, ho.texts)
         yh = ho.labels(name)
-        thresholds[name] = threshold_for_precision(p, yh, target)
+        # praise: the precision the product promises; complaint: best F1
+        if name == "praise":
+            thresholds[name] = threshold_for_precision(p, yh, PRAISE_PRECISION_TARGET)
+        else:
+            thresholds[name] = threshold_for_f1(p, yh)
         pred = p >= thresholds[name]
         prec = (pred & (yh == 1)).sum() / max(1, pred.sum())
         rec = (pred & (yh == 1)).sum() / max(1, (yh == 1).sum())
@@ -304,10 +304,17 @@ def main() -> None:
             f"  {name}: threshold {thresholds[name]:.2f} held-out precision {prec:.3f} recall {rec:.3f}",
             flush=True,
         )
-        heads[name] = fit_binary(full.emb, full.flags, full.feats, full.labels(name))
+        rows = full.rows(name)
+        heads[name] = fit_binary(
+            full.dense(head)[rows], _take(full.feats, rows), full.labels(name)[rows]
+        )
 
+    # the version names the data and the code that turned it into arrays
     digest = hashlib.sha256()
-    for f in sorted((REPO / "everyweek" / "textsense" / "data").glob("*")):
+    sources = sorted((REPO / "everyweek" / "textsense" / "data").glob("*"))
+    sources += sorted((REPO / "everyweek" / "textsense" / "engine").glob("*.py"))
+    sources.append(Path(__file__).resolve())
+    for f in sources:
         digest.update(f.read_bytes())
     version = f"{VERSION_PREFIX}.{digest.hexdigest()[:8]}"
     info = {
@@ -315,7 +322,7 @@ def main() -> None:
         "seed": SEED,
         "data": {
             "sentiment": "Wisesight sentiment train (CC0; q as neutral), XLM-T sentiment train en/it/de/fr/es/pt "
-            "(6/7 of each; 1/7 held out for offsets), composed feedback fragments",
+            "(all), composed feedback fragments; class-balanced per source",
             "praise_complaint": "everyweek/textsense/data/feedback_train_fragments.json + names.json (train names)",
         },
         "sentiment_epochs": args.epochs,
@@ -330,8 +337,6 @@ def main() -> None:
         texts = [clean(t) for t in texts]
         emb = cache.embed(f"eval-{name.split()[0]}", texts)
         z = head.logits(emb, hash_features(texts))
-        lang = name.split()[0]
-        z = z + np.array(offsets.get(lang, offsets["*"]), np.float32)
         print(
             f"  sentiment {name}: macro-F1 {macro_f1(np.array(y), np.argmax(softmax(z), 1)):.3f}",
             flush=True,

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from . import embedding, language
 from .features import Sparse, clean, hash_features
-from .linear import softmax
+from .linear import binary_inputs, softmax
 from .models import SENTIMENT_LABELS, Bundle, get_bundle
 from .names import Mention, NameIndex, Person, mask
 from .topics import Topic, TopicScore, score_topics
@@ -56,9 +56,30 @@ class Analysis:
     model_version: str
 
 
-# Clause boundaries used to decide which of several named people is praised.
+# Clause boundaries: sentence ends (not the dot of a title such as "Mr." or
+# "Sig.ra") and contrastive conjunctions. Complaint is scored per clause, and
+# with several people named, praise is credited clause by clause.
+_NOT_TITLE = "".join(
+    f"(?<!{t})"
+    for t in (
+        "mr",
+        "ms",
+        "dr",
+        "sr",
+        "hr",
+        "fr",
+        "mrs",
+        "sra",
+        "sig",
+        "dott",
+        "srta",
+        "mme",
+        r"\bm",
+    )
+)
 _CLAUSE = re.compile(
-    r"[.!?;\n]+|,?\s+\b(?:but|however|although|ma|però|aber|jedoch|mais|cependant|pero|aunque)\b"
+    _NOT_TITLE + r"[.!?]+(?=\s|$)|[;\n]+"
+    r"|,?\s+\b(?:but|however|although|ma|però|aber|jedoch|mais|cependant|pero|aunque)\b"
     r"|แต่|ส่วน",
     re.IGNORECASE,
 )
@@ -117,8 +138,9 @@ def analyse_many(
     feats = hash_features(masked)
     flags = np.array([[MENTION_FLAG_SCALE if m else 0.0] for m in mentions], np.float32)
     sent = sentiment_proba(bundle, emb, feats, [lang for lang, _ in langs])
-    praise_p = bundle.heads["praise"].proba(np.hstack([emb, flags]), feats)[:, 1]
-    complaint_p = bundle.heads["complaint"].proba(np.hstack([emb, flags]), feats)[:, 1]
+    dense = binary_inputs(emb, flags, bundle.heads["sentiment"].proba(emb, feats))
+    praise_p = bundle.heads["praise"].proba(dense, feats)[:, 1]
+    complaint_p = _complaint(bundle, masked, dense, feats)
     topic_scores = (
         score_topics(cleaned, emb, topics, embedding.embed) if topics else [() for _ in cleaned]
     )
@@ -154,6 +176,38 @@ def analyse_many(
             )
         )
     return out
+
+
+def clause_texts(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """Split texts into clauses; returns the clauses and, for each, its text."""
+    units: list[str] = []
+    owner: list[int] = []
+    for i, t in enumerate(texts):
+        parts = [t[a:b].strip(" ,") for a, b in _clauses(t)]
+        parts = [p for p in parts if p] or [t]
+        units += parts
+        owner += [i] * len(parts)
+    return units, np.asarray(owner, np.int64)
+
+
+def _complaint(bundle: Bundle, masked: list[str], dense: F32, feats: Sparse) -> F32:
+    """P(complaint): the most complaining clause decides, so "lovely agent,
+    but the refund never came" is a complaint without teaching the head that
+    praise words mean complaint."""
+    head = bundle.heads["complaint"]
+    p = head.proba(dense, feats)[:, 1]
+    multi = [i for i, t in enumerate(masked) if len(_clauses(t)) > 1]
+    if not multi:
+        return p
+    units, owner = clause_texts([masked[i] for i in multi])
+    emb = embedding.embed(units)
+    ufeats = hash_features(units)
+    flags = np.array([[MENTION_FLAG_SCALE if "Alex" in u else 0.0] for u in units], np.float32)
+    up = head.proba(binary_inputs(emb, flags, bundle.heads["sentiment"].proba(emb, ufeats)), ufeats)
+    best = np.zeros(len(multi), np.float32)
+    np.maximum.at(best, owner, up[:, 1])
+    p[multi] = best
+    return p
 
 
 def sentiment_proba(bundle: Bundle, emb: F32, feats: Sparse, langs: Sequence[str]) -> F32:
@@ -198,7 +252,9 @@ def _credit(
         )
     emb = embedding.embed(clause_texts)
     flags = np.ones((len(clause_texts), 1), np.float32) * MENTION_FLAG_SCALE
-    p = bundle.heads["praise"].proba(np.hstack([emb, flags]), hash_features(clause_texts))[:, 1]
+    feats = hash_features(clause_texts)
+    dense = binary_inputs(emb, flags, bundle.heads["sentiment"].proba(emb, feats))
+    p = bundle.heads["praise"].proba(dense, feats)[:, 1]
     for m, score in zip(mentions, p, strict=True):
         # ties go to the credited agent, then to the first-named person
         rank = (float(score), 1 if m.person_id == agent_id else 0, m)

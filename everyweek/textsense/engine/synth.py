@@ -44,6 +44,7 @@ class Example:
     sentiment: str | None  # "negative" / "neutral" / "positive" / None (mixed)
     people: tuple[Person, ...]  # agent first, then colleagues
     credited_id: int | str | None  # whom the praise goes to (None: no praise)
+    single: bool = True  # one fragment (one clause), not a composition of two
 
 
 def load_json(name: str) -> Any:
@@ -176,6 +177,7 @@ _CONTENT = (
     "complaint",
     "complaint_named",
     "neutral",
+    "neutral_named",
     "sarcasm",
     "mixed",
 )
@@ -210,8 +212,9 @@ def compose_train(
             ("praise_unnamed", 0.07),
             ("praise_company", 0.1),
             ("complaint", 0.13),
-            ("complaint_named", 0.07),
-            ("neutral", 0.07),
+            ("complaint_named", 0.09),
+            ("neutral", 0.05),
+            ("neutral_named", 0.07),
             ("sarcasm", 0.05),
             ("mixed", 0.04),
             ("company+named", 0.05),
@@ -256,8 +259,8 @@ def _compose_one(
         text, sentiment = rng.choice(cats["praise_company"]), "positive"
     elif recipe in ("complaint", "sarcasm", "complaint_named"):
         text, complaint, sentiment = rng.choice(cats[recipe]), 1, "negative"
-    elif recipe == "neutral":
-        text, sentiment = rng.choice(cats["neutral"]), "neutral"
+    elif recipe in ("neutral", "neutral_named"):
+        text, sentiment = rng.choice(cats[recipe]), "neutral"
     elif recipe == "company+named":
         a, b = rng.choice(cats["praise_company"]), rng.choice(cats["praise_named"])
         text, praise, sentiment = _join(lang, a, b, rng.choice(frag["and"])), 1, "positive"
@@ -292,7 +295,20 @@ def _compose_one(
         sentiment=sentiment,
         people=(agent, *colleagues),
         credited_id=credited,
+        single=recipe not in _COMPOUND,
     )
+
+
+_COMPOUND = frozenset(
+    {
+        "mixed",
+        "company+named",
+        "complaint+named",
+        "named+complaint",
+        "company+complaint",
+        "neutral+named",
+    }
+)
 
 
 def load_eval(rng: random.Random, variants: int = 2) -> list[Example]:
