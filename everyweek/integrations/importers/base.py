@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from everyweek.core.models import AuditEvent
+from everyweek.core.tasks import enqueue_on_commit
 from everyweek.customers.models import Customer
 from everyweek.feedback.models import (
     FeedbackSettings,
@@ -519,8 +520,9 @@ class ResponseImporter:
             return
         if self.writer is not None:
             self.writer.write(changed, stubs)
+            self._queue_analysis(changed)
         else:
-            self._write_per_row(changed, stubs)
+            self._write_per_row(changed, stubs)  # record_response queues the analysis itself
         needs_id = [
             p.row.external_id
             for p in changed
@@ -531,6 +533,17 @@ class ResponseImporter:
             if self.collect_ids:
                 report.response_ids.extend(ids[p.row.external_id] for p in changed)
             self._queue_pending_credits(changed, ids)
+
+    def _queue_analysis(self, planned: list[Planned]) -> None:
+        """As record_response does for each comment, one background analysis per chunk."""
+        with_comment = [p.row.external_id for p in planned if p.row.comment.strip()]
+        if not with_comment:
+            return
+        # Imported lazily, as feedback.services does: the analysis app imports feedback.
+        from everyweek.analysis.tasks import analyse_responses_task
+
+        ids = sorted(self.response_ids(with_comment).values())
+        enqueue_on_commit(analyse_responses_task, ids)
 
     def response_ids(self, external_ids: list[str]) -> dict[str, int]:
         return dict(

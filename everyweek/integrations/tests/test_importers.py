@@ -416,3 +416,20 @@ def test_the_bulk_path_stores_exactly_what_record_response_stores(
         per_row.unchanged,
     )
     assert reference["cases"] and reference["pending"] and StandardResult.objects.exists()
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_every_imported_comment_is_analysed_as_record_response_does(
+    org: Org, make_integration: Any, django_capture_on_commit_callbacks: Any, bulk: bool
+) -> None:
+    from everyweek.analysis.models import TextAnalysis
+
+    generic = make_integration("generic")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(generic, "spreadsheet", SURVEY_CSV.encode(), survey_columns(), bulk=bulk)
+
+    with_comment = set(SurveyResponse.objects.exclude(comment="").values_list("pk", flat=True))
+    assert (
+        with_comment
+        and set(TextAnalysis.objects.values_list("response_id", flat=True)) == with_comment
+    )
