@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import random
 import resource
@@ -44,6 +45,8 @@ COMMENTS = [
 
 def generate(path: Path, rows: int, agents: int, tickets: str, seed: int = 7) -> None:
     rng = random.Random(seed)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    step = 365 * 86400 / max(rows, 1)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(
@@ -67,7 +70,8 @@ def generate(path: Path, rows: int, agents: int, tickets: str, seed: int = 7) ->
             writer.writerow(
                 [
                     f"R{i:08d}",
-                    f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00Z",
+                    # Chronological, as exports are: a year of answers, oldest first.
+                    (start + dt.timedelta(seconds=i * step)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     rng.choices((1, 2, 3, 4, 5), weights=(8, 10, 12, 30, 40))[0],
                     rng.choice(COMMENTS),
                     agent,

@@ -190,23 +190,27 @@ def map_identity(*, actor: Any, identity: ExternalIdentity, person: Person | Non
     response_ids = [pk for pk in credits.values_list("response_id", flat=True) if pk]
     interaction_ids = [pk for pk in credits.values_list("interaction_id", flat=True) if pk]
     team_id = person.team_id if person else None
-    count = SurveyResponse.objects.filter(pk__in=response_ids).update(
-        agent=person, team_id=team_id, updated_at=timezone.now()
-    )
-    count += Interaction.objects.filter(pk__in=interaction_ids).update(
-        agent=person, team_id=team_id
-    )
-    InteractionCredit.objects.filter(interaction_id__in=interaction_ids).delete()
-    if person is not None:
-        InteractionCredit.objects.bulk_create(
-            InteractionCredit(interaction_id=pk, person=person, weight=1.0)
-            for pk in interaction_ids
+    from everyweek.scorecards import rollups
+
+    # Updates past the model signals: the scorecards' rollups are told, before and after.
+    with rollups.tracking(interaction_ids=interaction_ids, response_ids=response_ids):
+        count = SurveyResponse.objects.filter(pk__in=response_ids).update(
+            agent=person, team_id=team_id, updated_at=timezone.now()
         )
-    owner = person.reports_to if person and person.reports_to_id else person
-    FollowUpCase.objects.filter(response_id__in=response_ids).update(agent=person)
-    FollowUpCase.objects.filter(response_id__in=response_ids, owner__isnull=True).update(
-        owner=owner
-    )
+        count += Interaction.objects.filter(pk__in=interaction_ids).update(
+            agent=person, team_id=team_id
+        )
+        InteractionCredit.objects.filter(interaction_id__in=interaction_ids).delete()
+        if person is not None:
+            InteractionCredit.objects.bulk_create(
+                InteractionCredit(interaction_id=pk, person=person, weight=1.0)
+                for pk in interaction_ids
+            )
+        owner = person.reports_to if person and person.reports_to_id else person
+        FollowUpCase.objects.filter(response_id__in=response_ids).update(agent=person)
+        FollowUpCase.objects.filter(response_id__in=response_ids, owner__isnull=True).update(
+            owner=owner
+        )
     audit.record(
         actor,
         "identity.map" if person else "identity.ignore",

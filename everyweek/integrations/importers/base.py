@@ -500,6 +500,7 @@ class ResponseImporter:
         planned, stubs = self.plan(rows)
         stored = self.existing([p.row.external_id for p in planned])
         changed: list[Planned] = []
+        updated_ids: list[int] = []
         if stored:
             for item in planned:
                 before = stored.get(item.row.external_id)
@@ -512,6 +513,7 @@ class ResponseImporter:
                     continue
                 else:
                     report.updated += 1
+                    updated_ids.append(before[0])
                 changed.append(item)
         else:
             changed = planned
@@ -519,7 +521,13 @@ class ResponseImporter:
         if not changed:
             return
         if self.writer is not None:
-            self.writer.write(changed, stubs)
+            from everyweek.scorecards import rollups
+
+            # The scorecards' rollups learn of per-row writes from model signals; bulk writes
+            # tell them: the keys updated rows counted in before and after, plus the new ones.
+            with rollups.tracking(response_ids=updated_ids):
+                self.writer.write(changed, stubs)
+            rollups.mark_dirty(self.writer.new_keys(changed, stubs))
             self._queue_analysis(changed)
         else:
             self._write_per_row(changed, stubs)  # record_response queues the analysis itself
@@ -739,11 +747,27 @@ class BulkResponseWriter:
         self.audits = RawInsert(
             AuditEvent, ["action", "target_type", "target_id", "target_repr", "changes"]
         )
+        self._stub_keys: set[tuple[int | None, int | None, dt.date]] = set()
+        self._case_keys: set[tuple[int | None, int | None]] = set()
 
     def _dt(self, value: dt.datetime | None) -> Any:
         if value is None or not self.sqlite:
             return value
         return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+    def new_keys(
+        self, planned: list[Planned], stubs: dict[str, ResponseRow]
+    ) -> set[tuple[int | None, int | None, dt.date]]:
+        """Rollup keys (agent, team, UTC day) of the rows this chunk created."""
+        keys = {
+            (v[I_AGENT], v[4], v[I_SUBMITTED].astimezone(UTC).date())
+            for v in (item.values for item in planned)
+        }
+        keys.update(self._stub_keys)
+        opened = self.cases.now.astimezone(UTC).date()
+        keys.update((agent, team, opened) for agent, team in self._case_keys)
+        self._stub_keys, self._case_keys = set(), set()
+        return keys
 
     def write(self, planned: list[Planned], stubs: dict[str, ResponseRow]) -> None:
         if stubs:
@@ -774,6 +798,16 @@ class BulkResponseWriter:
                 )
             )
         self.interactions.run(rows)
+        self._stub_keys.update(
+            (
+                row[5],
+                row[6],
+                row[2].date()
+                if isinstance(row[2], dt.datetime)
+                else dt.date.fromisoformat(row[2][:10]),
+            )
+            for row in rows
+        )
         ids = dict(
             select_in(
                 f"SELECT external_id, id FROM {table(Interaction)} WHERE source = %s AND external_id IN",  # noqa: S608 - quoted table names; values are parameters
@@ -857,6 +891,7 @@ class BulkResponseWriter:
                 else (agent.pk if agent else None)
             )
             rows.append((response_id, reason, agent.pk if agent else None, owner, "open", due))
+            self._case_keys.add((agent.pk if agent else None, item.values[4]))
         if not rows:
             return
         self.cases.run(rows)

@@ -28,6 +28,7 @@ from everyweek.integrations.models import (
     PendingCredit,
 )
 from everyweek.integrations.tests.conftest import fixture_bytes
+from everyweek.scorecards.models import DirtyDay
 
 UTC = dt.UTC
 
@@ -345,6 +346,8 @@ def snapshot() -> dict[str, Any]:
             key=repr,
         ),
         "case_audits": AuditEvent.objects.filter(action="follow_up.open").count(),
+        # What the scorecards' rollups were told to recompute.
+        "rollup_marks": set(DirtyDay.objects.values_list("agent_id_value", "team_id_value", "day")),
     }
 
 
@@ -355,6 +358,7 @@ def wipe() -> None:
     Customer.objects.all().delete()
     ExternalIdentity.objects.all().delete()
     AuditEvent.objects.filter(action="follow_up.open").delete()
+    DirtyDay.objects.all().delete()
 
 
 def test_the_bulk_path_stores_exactly_what_record_response_stores(
@@ -415,7 +419,8 @@ def test_the_bulk_path_stores_exactly_what_record_response_stores(
         per_row.updated,
         per_row.unchanged,
     )
-    assert reference["cases"] and reference["pending"] and StandardResult.objects.exists()
+    assert reference["cases"] and reference["pending"] and reference["rollup_marks"]
+    assert StandardResult.objects.exists()
 
 
 @pytest.mark.parametrize("bulk", [True, False])
