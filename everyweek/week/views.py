@@ -77,6 +77,27 @@ def _base(
     }
 
 
+def _organiser_form(
+    request: AuthenticatedHttpRequest,
+    celebration: Celebration,
+    base: dict[str, Any],
+    form_class: Any,
+    add: Callable[..., Any],
+    url_name: str,
+) -> tuple[Any, HttpResponse | None]:
+    """An organisers' "add" form on a section page: (form or None, redirect after a valid POST)."""
+    form = form_class(request.POST or None) if base["can_manage"] else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: add(actor=request.user, celebration=celebration, **data),
+            _("Saved."),
+        )
+        return form, redirect(url_name, year=celebration.year)
+    return form, None
+
+
 # --- The week ---------------------------------------------------------------------------
 
 
@@ -565,16 +586,11 @@ def sponsors(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
 def coverage(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     celebration = _celebration(year)
     base = _base(request, celebration, "coverage")
-    form = forms.CoverageForm(request.POST or None) if base["can_manage"] else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        _attempt(
-            request,
-            lambda: services.add_coverage_slot(
-                actor=request.user, celebration=celebration, **form.cleaned_data
-            ),
-            _("Saved."),
-        )
-        return redirect("week:coverage", year=year)
+    form, done = _organiser_form(
+        request, celebration, base, forms.CoverageForm, services.add_coverage_slot, "week:coverage"
+    )
+    if done:
+        return done
     slots = selectors.coverage_with_gaps(celebration)
     return render(
         request,
@@ -629,16 +645,11 @@ def customer_notice(request: AuthenticatedHttpRequest, year: int) -> HttpRespons
 def tips(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     celebration = _celebration(year)
     base = _base(request, celebration, "tips")
-    form = forms.TipForm(request.POST or None) if base["can_manage"] else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        _attempt(
-            request,
-            lambda: services.add_tip(
-                actor=request.user, celebration=celebration, **form.cleaned_data
-            ),
-            _("Saved."),
-        )
-        return redirect("week:tips", year=year)
+    form, done = _organiser_form(
+        request, celebration, base, forms.TipForm, services.add_tip, "week:tips"
+    )
+    if done:
+        return done
     return render(request, "week/tips.html", {**base, "tips": celebration.tips.all(), "form": form})
 
 
@@ -763,16 +774,11 @@ def fulfilment_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def hunt(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     celebration = _celebration(year)
     base = _base(request, celebration, "hunt")
-    form = forms.HuntItemForm(request.POST or None) if base["can_manage"] else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        _attempt(
-            request,
-            lambda: services.hide_item(
-                actor=request.user, celebration=celebration, **form.cleaned_data
-            ),
-            _("Saved."),
-        )
-        return redirect("week:hunt", year=year)
+    form, done = _organiser_form(
+        request, celebration, base, forms.HuntItemForm, services.hide_item, "week:hunt"
+    )
+    if done:
+        return done
     items = celebration.hunt.annotate(found=Count("finds"))
     return render(
         request,
