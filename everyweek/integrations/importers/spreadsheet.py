@@ -105,11 +105,30 @@ def text_stream(stream: IO[bytes]) -> tuple[io.TextIOBase, int]:
     return text, max(lines - 1, 0)
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
+DELIMITERS = ",;\t|"
+
+
+class _Delimited(csv.excel):
+    """CSV as RFC 4180 and every spreadsheet write it: only the delimiter varies."""
+
+
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """The delimiter that splits the header row into the most columns (comma on a tie).
+
+    Only the header row is looked at, and the quote is always `"`: `csv.Sniffer` guesses the
+    quote character from the data too, and a cell holding a lone `'` made it read `'` as the
+    quote, swallowing the rows up to the next `'` into one field (rows lost, errors reported
+    on the wrong lines).
+    """
+    best, widest = ",", 0
+    for delimiter in DELIMITERS:
+        try:
+            header = next(csv.reader(io.StringIO(sample), delimiter=delimiter, strict=False), [])
+        except csv.Error:
+            continue
+        if len(header) > widest:
+            best, widest = delimiter, len(header)
+    return type("Delimited", (_Delimited,), {"delimiter": best})
 
 
 def read_table(stream: IO[bytes]) -> tuple[list[str], Iterator[list[Any]], int]:
