@@ -97,6 +97,9 @@ def main() -> None:
     parser.add_argument("--rerun", action="store_true", help="import the same file a second time")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument(
+        "--profile", default="", help="write a cProfile of the (first) import to this file"
+    )
+    parser.add_argument(
         "--tickets",
         choices=["none", "new", "existing"],
         default="none",
@@ -175,6 +178,12 @@ def main() -> None:
     for run in range(runs):
         started = time.perf_counter()
         cpu_before = _cpu_seconds()
+        profiler = None
+        if args.profile and not run:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         with csv_path.open("rb") as stream:
             report = services.import_file(
                 integration=integration,
@@ -183,6 +192,9 @@ def main() -> None:
                 mapping=mapping,
                 bulk=not args.per_row,
             )
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu_before
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -328,9 +328,15 @@ class SurveyResponse(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="survey_responses",
+        db_index=False,  # (agent, submitted_at) below serves every look-up by agent
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_responses"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey_responses",
+        db_index=False,  # (team, submitted_at) below serves every look-up by team
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
     nps = models.PositiveSmallIntegerField(_("NPS score"), null=True, blank=True)
