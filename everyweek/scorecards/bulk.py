@@ -174,7 +174,11 @@ def _existing(cursor: Any, source: str, ids: list[str]) -> set[str]:
 def _insert(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
     table = Interaction._meta.db_table
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        # The driver's errors (a unique violation) as Django's, like every other query.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
@@ -264,7 +268,8 @@ def ingest_interactions_csv(
                     agent = agents.get(agent_ref)
                     if agent is None:
                         raise ValueError(f"no person with the employee id {agent_ref}")
-                    agent_id, team_id = agent
+                    agent_id: int | None = agent[0]
+                    team_id: int | None = agent[1]
                 else:
                     agent_id = team_id = None
                 if not created_s:
