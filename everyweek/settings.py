@@ -266,3 +266,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Periodic jobs (everyweek/core/schedule.py; `everyweek worker` runs them) ------------------
+# Daily and weekly jobs run at their local time in this zone (the organisation's).
+SCHEDULE_TIME_ZONE = envstr("EVERYWEEK_SCHEDULE_TIME_ZONE", TIME_ZONE)
+# Change when a job runs: EVERYWEEK_SCHEDULE=send_surveys=5m,send_scorecards=weekly tue 08:30
+# (Ns, Nm, Nh, "daily HH:MM", "weekly mon HH:MM", or "off").
+SCHEDULE: dict[str, str] = dict(
+    (name.strip(), when.strip())
+    for name, _sep, when in (item.partition("=") for item in envlist("EVERYWEEK_SCHEDULE"))
+)
+# Jobs not to run at all, e.g. EVERYWEEK_SCHEDULE_DISABLE=listening_reminders,careers_ready
+SCHEDULE_DISABLE = envlist("EVERYWEEK_SCHEDULE_DISABLE")
+# Seconds between two looks at the schedule.
+SCHEDULER_TICK = envint("EVERYWEEK_SCHEDULER_TICK", 15)

@@ -19,16 +19,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from everyweek.feedback.models import Channel, Interaction
 from everyweek.people.models import Person
-from everyweek.scorecards.models import SUM_FIELDS
-from everyweek.scorecards.rollups import Accumulator, Key
+from everyweek.scorecards.models import HANDLE_TIME_EDGES, SUM_FIELDS
+from everyweek.scorecards.rollups import H0, IDX, Accumulator
 
 COLUMNS = (
     "source",
@@ -76,13 +78,38 @@ def _utc(text: str) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
-def _db_time(moment: dt.datetime | None, sqlite: bool, text: str = "") -> Any:
-    if moment is None:
-        return None
-    if sqlite and len(text) == 25 and text.endswith("+00:00"):
-        return f"{text[:10]} {text[11:19]}"  # already UTC: skip converting back and forth
+_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+
+
+def _time(text: str, sqlite: bool) -> tuple[Any, str]:
+    """(value to store, UTC day as ISO text) of an ISO 8601 time with an offset.
+
+    The common export form, `YYYY-MM-DDTHH:MM:SS+00:00` (or `...Z`), is sliced rather than
+    parsed: it is already UTC. Every other form (other offsets, fractions of a second) goes
+    through `fromisoformat`. Raises ValueError for a malformed time or one without an offset.
+    """
+    n = len(text)
+    if ((n == 25 and text.endswith("+00:00")) or (n == 20 and text[19] == "Z")) and text[4] + text[
+        7
+    ] + text[10] + text[13] + text[16] == "--T::":
+        digits = text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
+        if (
+            digits.isdigit()
+            and "01" <= text[5:7] <= "12"
+            and "01" <= text[8:10] <= "31"
+            and text[11:13] <= "23"
+            and text[14:16] <= "59"
+            and text[17:19] <= "59"
+        ):
+            day = text[:10]
+            if text[8:10] > "28":
+                dt.date.fromisoformat(day)  # 30 February raises ValueError
+            clock = text[11:19]
+            return (f"{day} {clock}" if sqlite else f"{day} {clock}+00"), day
+    moment = _utc(text)
+    assert moment is not None
     # Django stores naive UTC text in SQLite; PostgreSQL takes aware datetimes.
-    return str(moment.replace(tzinfo=None)) if sqlite else moment
+    return (str(moment.replace(tzinfo=None)) if sqlite else moment), moment.date().isoformat()
 
 
 def _agents() -> dict[str, tuple[int, int | None]]:
@@ -147,7 +174,11 @@ def _existing(cursor: Any, source: str, ids: list[str]) -> set[str]:
 def _insert(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
     table = Interaction._meta.db_table
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        # The driver's errors (a unique violation) as Django's, like every other query.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
@@ -156,106 +187,146 @@ def _insert(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
     cursor.executemany(sql, rows)
 
 
-def _chunks(lines: Iterator[list[str]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
-    chunk: list[tuple[int, list[str]]] = []
-    for number, row in enumerate(lines, start=2):
-        chunk.append((number, row))
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
+def _chunks(lines: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    while chunk := list(islice(lines, size)):
         yield chunk
+
+
+def _rollup_rows(sums: dict[tuple[int | None, int | None, str], list[int]]) -> Accumulator:
+    """The integer sums of a chunk as an accumulator keyed like every other rollup path."""
+    acc = Accumulator()
+    for (agent, team, day), values in sums.items():
+        row = acc._row((agent, team, dt.date.fromisoformat(day)))
+        row[_INTERACTIONS] += values[0]
+        row[_HANDLE_COUNT] += values[1]
+        row[_HANDLE_SECONDS] += values[2]
+        row[_REOPENS] += values[3]
+        row[_REOPENED] += values[4]
+        for i, count in enumerate(values[5:]):
+            row[H0 + i] += count
+    return acc
+
+
+_INTERACTIONS = IDX["interactions"]
+_HANDLE_COUNT = IDX["handle_count"]
+_HANDLE_SECONDS = IDX["handle_seconds"]
+_REOPENS = IDX["reopens"]
+_REOPENED = IDX["reopened"]
+_BUCKETS = len(HANDLE_TIME_EDGES) + 1
+EXPECTED = [
+    "external_id",
+    "agent",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "handle_time_seconds",
+    "reopen_count",
+    "channel",
+]
 
 
 def ingest_interactions_csv(
     stream: io.TextIOBase | Any,
     *,
     source: str,
-    chunk_size: int = 20_000,
+    chunk_size: int = 50_000,
     is_generated: bool = False,
 ) -> BulkReport:
+    """Stream the CSV into interactions and rollups, one transaction per chunk.
+
+    The existence check that makes a re-run idempotent is skipped while the source has no
+    rows yet (a first import); if a chunk then collides with stored rows after all (a
+    repeated id further down the file, a concurrent import), that chunk is rolled back to its
+    savepoint and inserted again with the check.
+    """
     reader = csv.reader(stream)
     header = next(reader, None)
-    expected = [
-        "external_id",
-        "agent",
-        "created_at",
-        "first_response_at",
-        "resolved_at",
-        "handle_time_seconds",
-        "reopen_count",
-        "channel",
-    ]
     report = BulkReport()
-    if header != expected:
-        report.error(1, f"expected the columns {', '.join(expected)}")
+    if header != EXPECTED:
+        report.error(1, f"expected the columns {', '.join(EXPECTED)}")
         return report
     agents = _agents()
     sqlite = connection.vendor == "sqlite"
+    check = Interaction.objects.filter(source=source).exists()
     tags = "[]"
+    edges = HANDLE_TIME_EDGES
+    channels = CHANNELS
+    number = 1
     for chunk in _chunks(reader, chunk_size):
         report.read += len(chunk)
-        acc = Accumulator()
         rows: list[tuple[Any, ...]] = []
-        keys: list[tuple[Key, int | None, int]] = []
+        # Per row: (rollup key, handle time or -1, reopens), summed after the existence check.
+        keys: list[tuple[tuple[int | None, int | None, str], int, int]] = []
         seen: set[str] = set()
-        for number, values in chunk:
+        for values in chunk:
+            number += 1
             try:
                 ext, agent_ref, created_s, first_s, resolved_s, handle_s, reopen_s, channel = values
                 if not ext or ext in seen:
                     raise ValueError("missing or repeated external_id")
-                agent = agents.get(agent_ref)
-                if agent_ref and agent is None:
-                    raise ValueError(f"no person with the employee id {agent_ref}")
-                created = _utc(created_s)
-                if created is None:
+                if agent_ref:
+                    agent = agents.get(agent_ref)
+                    if agent is None:
+                        raise ValueError(f"no person with the employee id {agent_ref}")
+                    agent_id: int | None = agent[0]
+                    team_id: int | None = agent[1]
+                else:
+                    agent_id = team_id = None
+                if not created_s:
                     raise ValueError("created_at is missing")
-                first = _utc(first_s)
-                resolved = _utc(resolved_s)
-                handle = int(handle_s) if handle_s else None
+                created, day = _time(created_s, sqlite)
+                first = _time(first_s, sqlite)[0] if first_s else None
+                resolved = _time(resolved_s, sqlite)[0] if resolved_s else None
+                handle = int(handle_s) if handle_s else -1
                 reopens = int(reopen_s) if reopen_s else 0
-                if (handle is not None and handle < 0) or reopens < 0:
+                if handle < -1 or (handle == -1 and handle_s) or reopens < 0:
                     raise ValueError("negative number")
-                if channel not in CHANNELS:
+                if channel not in channels:
                     raise ValueError(f"unknown channel {channel}")
             except ValueError as exc:
                 report.error(number, str(exc))
                 continue
             seen.add(ext)
-            agent_id, team_id = agent if agent else (None, None)
             rows.append(
-                (
-                    source,
-                    ext,
-                    channel,
-                    "",
-                    agent_id,
-                    team_id,
-                    "normal",
-                    "solved" if resolved else "open",
-                    _db_time(created, sqlite, created_s),
-                    _db_time(first, sqlite, first_s),
-                    _db_time(resolved, sqlite, resolved_s),
-                    handle,
-                    0,
-                    reopens,
-                    0,
-                    tags,
-                    is_generated,
-                )
-            )
-            keys.append(((agent_id, team_id, created.date()), handle, reopens))
+                (source, ext, channel, "", agent_id, team_id, "normal",
+                 "solved" if resolved else "open", created, first, resolved,
+                 None if handle < 0 else handle, 0, reopens, 0, tags, is_generated)
+            )  # fmt: skip
+            keys.append(((agent_id, team_id, day), handle, reopens))
+        if not rows:
+            continue
         with transaction.atomic(), connection.cursor() as cursor:
-            present = _existing(cursor, source, [r[1] for r in rows]) if rows else set()
-            if present:
-                report.skipped += len(present)
-                fresh = [i for i, r in enumerate(rows) if r[1] not in present]
-                rows = [rows[i] for i in fresh]
-                keys = [keys[i] for i in fresh]
+            inserted = False
+            if not check:
+                try:
+                    with transaction.atomic():
+                        _insert(cursor, rows)
+                    inserted = True
+                except IntegrityError:
+                    check = True
+            if not inserted:
+                present = _existing(cursor, source, [r[1] for r in rows])
+                if present:
+                    report.skipped += len(present)
+                    fresh = [i for i, r in enumerate(rows) if r[1] not in present]
+                    rows = [rows[i] for i in fresh]
+                    keys = [keys[i] for i in fresh]
+                if rows:
+                    _insert(cursor, rows)
+            sums: dict[tuple[int | None, int | None, str], list[int]] = {}
             for key, handle, reopens in keys:
-                acc.add_interaction(key, handle, reopens)
+                total = sums.get(key)
+                if total is None:
+                    total = sums[key] = [0] * (5 + _BUCKETS)
+                total[0] += 1
+                if handle >= 0:
+                    total[1] += 1
+                    total[2] += handle
+                    total[5 + bisect_right(edges, handle)] += 1
+                if reopens:
+                    total[3] += reopens
+                    total[4] += 1
             if rows:
-                _insert(cursor, rows)
-                upsert_rollups(acc, cursor)
+                upsert_rollups(_rollup_rows(sums), cursor)
             report.inserted += len(rows)
     return report

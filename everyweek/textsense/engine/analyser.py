@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import embedding, language
+from .emoji import emoji_sentiment, is_wordless
 from .features import Sparse, clean, hash_features
 from .linear import binary_inputs, softmax
 from .models import SENTIMENT_LABELS, Bundle, get_bundle
@@ -132,7 +133,9 @@ def analyse_many(
         if index is None:
             index = indexes[key] = NameIndex(people)
         mentions.append(index.find(text))
-    masked = [mask(t, m) for t, m in zip(cleaned, mentions, strict=True)]
+    # texts without words (emoji, symbols, binary noise) skip the learnt heads
+    wordless = [is_wordless(t) for t in cleaned]
+    masked = ["" if w else mask(t, m) for t, m, w in zip(cleaned, mentions, wordless, strict=True)]
 
     emb = embedding.embed(masked)
     feats = hash_features(masked)
@@ -149,14 +152,17 @@ def analyse_many(
     t_complaint = bundle.thresholds.get("complaint", 0.5)
     out: list[Analysis] = []
     for i, text in enumerate(cleaned):
-        empty = not text.strip()
+        empty = wordless[i]
+        if empty:  # no words: the emoji decide the sentiment, nothing is praise or complaint
+            sent[i] = emoji_sentiment(text)
+            praise_p[i] = complaint_p[i] = 0.0
         praise = bool(praise_p[i] >= t_praise) and not empty
         person_id: int | str | None = None
         span: NameSpan | None = None
         if praise:
             person_id, span = _credit(bundle, text, mentions[i], agent_list[i])
         scores = SentimentScores(*(round(float(x), 4) for x in sent[i]))
-        label = "neutral" if empty else SENTIMENT_LABELS[int(np.argmax(sent[i]))]
+        label = SENTIMENT_LABELS[int(np.argmax(sent[i]))]
         out.append(
             Analysis(
                 text=text,

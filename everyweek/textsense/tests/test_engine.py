@@ -234,3 +234,41 @@ def test_retrain_heads_writes_a_new_version_and_keeps_the_old(tmp_path: Path) ->
     finally:
         use_model_dir(None)
     assert analyse("ok").model_version == before
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("🙂🙂🙂", "positive"),
+        ("👍👍", "positive"),
+        ("❤️ 😍", "positive"),
+        ("😡😡", "negative"),
+        ("👎", "negative"),
+        (":(", "negative"),
+        ("🙂😡", "neutral"),
+        ("!!! ??? ...", "neutral"),
+        ("", "neutral"),
+        ("12345 678", "neutral"),
+    ],
+)
+def test_texts_without_words_are_read_from_their_emoji(text: str, sentiment: str) -> None:
+    r = analyse(text, agent=ROB, colleagues=[JENNIFER])
+    assert r.sentiment == sentiment
+    assert not r.complaint and r.complaint_confidence == 0.0
+    assert not r.praise and r.praised_person_id is None
+    assert r.language == "unknown"
+
+
+def test_binary_noise_is_never_a_complaint_or_praise() -> None:
+    noise = bytes(range(128, 256)) * 40
+    r = analyse(noise, agent=ROB)
+    assert not r.complaint and not r.praise
+    assert r.sentiment == "neutral"
+
+
+def test_emoji_next_to_words_still_go_through_the_models() -> None:
+    r = analyse("The refund never arrived and nobody answers my emails 😡", agent=ROB)
+    assert r.complaint
+    assert r.sentiment == "negative"
+    batch = analyse_many(["🙂🙂🙂", "The refund never arrived and nobody answers my emails 😡"])
+    assert [x.complaint for x in batch] == [False, True]
