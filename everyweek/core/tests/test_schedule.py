@@ -58,12 +58,15 @@ def test_rules_and_their_slots() -> None:
     assert schedule.parse_rule("off") is None
     every = schedule.parse_rule("every 5m")
     assert every == schedule.Every(300)
+    assert every is not None
     assert every.latest(NOW, ROME) == dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.UTC)
     daily = schedule.parse_rule("daily 07:00")
+    assert daily is not None
     # 07:00 in Rome is 06:00 UTC in December.
     assert daily.latest(NOW, ROME) == dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)
     assert daily.latest(NOW.replace(hour=5), ROME) == dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC)
     weekly = schedule.parse_rule("weekly mon 08:00")
+    assert weekly is not None
     assert weekly.latest(NOW, ROME) == dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC)
     assert weekly.following(weekly.latest(NOW, ROME), ROME) == dt.datetime(
         2026, 12, 7, 7, 0, tzinfo=dt.UTC
