@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from everyweek.people.models import Department, DepartmentKind, Person, Role, Team
 
@@ -53,6 +54,14 @@ def _fast_and_eager(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Any:
+    # A request as a person activates their language on this thread; the next test must not inherit it.
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 def can_sign_in(email: str, password: str) -> bool:

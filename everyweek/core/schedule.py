@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from everyweek.core import audit
 from everyweek.core.models import RunStatus, RunTrigger, ScheduledRun
@@ -326,7 +327,9 @@ def claim_requested(run: ScheduledRun, runner: str) -> bool:
 def execute(job: Job, run: ScheduledRun) -> ScheduledRun:
     """Call the job and record how it went. Never raises for the job's own failure."""
     try:
-        value = resolve(job.target)()
+        # Jobs switch to each recipient's language; none of it may stay on the runner's thread.
+        with override(settings.LANGUAGE_CODE):
+            value = resolve(job.target)()
     except Exception:
         logger.exception("Scheduled job %s failed", job.name)
         run.status = RunStatus.FAILED
