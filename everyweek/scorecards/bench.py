@@ -104,18 +104,7 @@ def generate_csv(path: Path, interactions: int, refs: list[str], months: int, se
     run = rng.randrange(10**9)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "external_id",
-                "agent",
-                "created_at",
-                "first_response_at",
-                "resolved_at",
-                "handle_time_seconds",
-                "reopen_count",
-                "channel",
-            ]
-        )
+        writer.writerow(bulk.EXPECTED)
         step = span / interactions
         for n in range(interactions):
             created = start + dt.timedelta(seconds=n * step)
