@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from everyweek.core.crypto import EncryptedCharField
 from everyweek.feedback.models import Interaction, Survey, SurveyResponse
 
 
@@ -41,9 +42,10 @@ class Integration(models.Model):
     )
     endpoint = models.UUIDField(_("webhook address key"), default=uuid.uuid4, unique=True)
     # The signing secret. Either the name of an environment variable holding it (preferred in
-    # production) or the value itself, which is shown once when created and never again.
+    # production) or the value itself, which is shown once when created and never again, and
+    # stored encrypted (core/crypto.py).
     secret_env = models.CharField(_("secret from environment variable"), max_length=80, blank=True)
-    secret = models.CharField(_("signing secret"), max_length=255, blank=True)
+    secret = EncryptedCharField(_("signing secret"), max_length=1024, blank=True)
     # Chatwoot before 4.11 signs nothing: a token in the URL, of which only a digest is kept.
     url_token_digest = models.CharField(max_length=64, blank=True)
     survey = models.ForeignKey(
