@@ -5,7 +5,11 @@ Compared, in the same run and on the same machine:
 - ingest of N interactions from CSV (validated, inserted, rolled up) against a bare
   `sqlite3.executemany` of the same rows into a table of the same shape in a scratch file
   (on PostgreSQL: against a bare `COPY` into a table of the same shape);
-- the server time of the organisation scorecard page (median of several requests).
+- generated survey responses (a tenth of the interactions by default) stored in bulk and
+  added to the rollups, so the scorecard reads NPS and CSAT over the target's volume;
+- the server time of the organisation scorecard page (median of several requests) against
+  DuckDB answering the same questions (the month per team, the 12-month trend) by scanning
+  the raw rows, loaded into its own in-memory table beforehand (when duckdb is installed).
 
 It writes to the configured database: point SQLITE_PATH or DATABASE_URL at a scratch one.
 """
@@ -26,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from everyweek.feedback.models import SurveyResponse
 from everyweek.people.models import Department, DepartmentKind, Person, Role, Team
-from everyweek.scorecards import bulk, services
+from everyweek.scorecards import bulk, rollups, services
 from everyweek.scorecards.models import KeyFigure
 
 TEAM_SIZE = 20
@@ -198,6 +203,115 @@ def bare_copy(path: Path, agents: dict[str, tuple[int, int | None]]) -> float:
     return spent
 
 
+def add_responses(
+    count: int, agents: dict[str, tuple[int, int | None]], months: int, seed: int
+) -> float:
+    """Seconds to store `count` generated responses in bulk and add them to the rollups."""
+    rng = random.Random(seed + 1)  # noqa: S311 - reproducible test data, not secrets
+    end = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = end - dt.timedelta(days=30 * months)
+    step = (end - start).total_seconds() / max(count, 1)
+    credited = list(agents.values())
+    begin = time.perf_counter()
+    for first in range(0, count, 20_000):
+        acc = rollups.Accumulator()
+        batch = []
+        for n in range(first, min(first + 20_000, count)):
+            agent, team = credited[rng.randrange(len(credited))]
+            submitted = start + dt.timedelta(seconds=n * step)
+            nps = min(10, max(0, round(rng.gauss(8, 2))))
+            csat = min(5, max(1, round(rng.gauss(4.2, 1))))
+            ces = min(7, max(1, round(rng.gauss(5.5, 1.2))))
+            batch.append(
+                SurveyResponse(
+                    source="bench", external_id=f"r{n}", agent_id=agent, team_id=team,
+                    nps=nps, csat=csat, ces=ces, submitted_at=submitted, is_generated=True,
+                )
+            )  # fmt: skip
+            acc.add_response((agent, team, rollups.day_of(submitted)), nps, csat, 5, ces)
+        with transaction.atomic():
+            SurveyResponse.objects.bulk_create(batch, batch_size=5000)
+            rollups.add_new_rows(acc)
+    return time.perf_counter() - begin
+
+
+# What the organisation scorecard shows, asked of the raw rows: the month per team, the
+# 12-month trend of the whole organisation, and the month's survey figures per team.
+DUCKDB_QUERIES = (
+    """SELECT team, count(*), avg(handle), quantile_cont(handle, 0.5), quantile_cont(handle, 0.9),
+              avg(CASE WHEN reopen > 0 THEN 1 ELSE 0 END),
+              avg(CASE WHEN first_at - created <= INTERVAL 1 HOUR THEN 1 ELSE 0 END),
+              avg(CASE WHEN resolved - created <= INTERVAL 1 DAY THEN 1 ELSE 0 END)
+       FROM interactions WHERE created >= $start AND created < $end GROUP BY team""",
+    """SELECT date_trunc('month', created) AS m, count(*), avg(handle),
+              quantile_cont(handle, 0.5), avg(CASE WHEN reopen > 0 THEN 1 ELSE 0 END)
+       FROM interactions WHERE created >= $since GROUP BY m ORDER BY m""",
+    """SELECT team, count(*), avg(CASE WHEN nps >= 9 THEN 100 WHEN nps <= 6 THEN -100 ELSE 0 END),
+              avg(csat), avg(ces)
+       FROM responses WHERE submitted >= $start AND submitted < $end GROUP BY team""",
+)
+
+
+def duckdb_scan(
+    path: Path, agents: dict[str, tuple[int, int | None]], month: dt.date, runs: int = 7
+) -> float | None:
+    """Median seconds for DuckDB to answer the scorecard's questions from the raw rows."""
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    db = duckdb.connect()
+    db.execute(f"SET threads = {os.cpu_count() or 1}")
+    db.execute("CREATE TABLE agents (ref VARCHAR, team INTEGER)")
+    db.executemany("INSERT INTO agents VALUES (?, ?)", [(r, t) for r, (_a, t) in agents.items()])
+    db.execute(
+        """CREATE TABLE interactions AS
+           SELECT a.team, c.created_at AS created, c.first_response_at AS first_at,
+                  c.resolved_at AS resolved, c.handle_time_seconds AS handle,
+                  c.reopen_count AS reopen
+           FROM read_csv($path, header = true,
+                         columns = {'external_id': 'VARCHAR', 'agent': 'VARCHAR',
+                                    'created_at': 'TIMESTAMPTZ', 'first_response_at': 'TIMESTAMPTZ',
+                                    'resolved_at': 'TIMESTAMPTZ', 'handle_time_seconds': 'INTEGER',
+                                    'reopen_count': 'INTEGER', 'channel': 'VARCHAR'}) c
+           JOIN agents a ON a.ref = c.agent""",
+        {"path": str(path)},
+    )
+    db.execute(
+        "CREATE TABLE responses (team INTEGER, submitted TIMESTAMPTZ, nps INTEGER, csat INTEGER, ces INTEGER)"
+    )
+    rows = SurveyResponse.objects.filter(source="bench").values_list(
+        "team_id", "submitted_at", "nps", "csat", "ces"
+    )
+    for chunk in _chunks(rows.iterator(chunk_size=20_000), 20_000):
+        db.executemany("INSERT INTO responses VALUES (?, ?, ?, ?, ?)", chunk)
+    start = dt.datetime.combine(month, dt.time(), dt.UTC)
+    params = {
+        "start": start,
+        "end": (start + dt.timedelta(days=32)).replace(day=1),
+        "since": (start - dt.timedelta(days=365)).replace(day=1),
+    }
+    timings = []
+    for _i in range(runs + 1):
+        begin = time.perf_counter()
+        for query in DUCKDB_QUERIES:
+            db.execute(query, {k: v for k, v in params.items() if f"${k}" in query}).fetchall()
+        timings.append(time.perf_counter() - begin)
+    db.close()
+    return statistics.median(timings[1:])  # the first run warms DuckDB's caches
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def time_page(client: Client, url: str, runs: int = 7) -> tuple[float, int]:
     client.get(url)  # warm caches and the session
     timings = []
@@ -210,7 +324,13 @@ def time_page(client: Client, url: str, runs: int = 7) -> tuple[float, int]:
 
 
 def run(
-    interactions: int, agents: int, *, months: int = 12, seed: int = 1, out: Callable[[str], None]
+    interactions: int,
+    agents: int,
+    *,
+    responses: int | None = None,
+    months: int = 12,
+    seed: int = 1,
+    out: Callable[[str], None],
 ) -> dict[str, Any]:
     results: dict[str, Any] = {
         "database": connection.vendor,
@@ -251,10 +371,25 @@ def run(
             f"ingest reaches {results['ratio']:.0%} of it"
         )
 
+        responses = interactions // 10 if responses is None else responses
+        spent = add_responses(responses, agent_map, months, seed)
+        results["responses"] = responses
+        results["responses_rows_per_second"] = responses / spent if spent else 0
+        out(f"survey responses: {responses:,} stored and rolled up in {spent:.1f} s")
+
+        month = timezone.localdate().replace(day=1)
+        scan = duckdb_scan(path, agent_map, month)
+        results["duckdb_scan_ms"] = scan * 1000 if scan is not None else None
+        if scan is None:
+            out("duckdb is not installed: the raw-scan comparison is skipped")
+        else:
+            out(
+                f"DuckDB answering the same questions from the raw rows: median {scan * 1000:.1f} ms"
+            )
+
     hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")]
     client = Client(HTTP_HOST=hosts[0] if hosts else "localhost")
     client.force_login(executive)
-    month = timezone.localdate().replace(day=1)
     url = f"/scorecards/organisation/0/?period=month&date={month.isoformat()}"
     # Plain static storage: a checkout without collectstatic has no manifest to look up.
     storages = {
@@ -269,7 +404,12 @@ def run(
     with override_settings(STORAGES=storages):
         median_q, _status = time_page(client, quarter_url)
     results["org_scorecard_quarter_ms"] = median_q * 1000
+
     out(f"organisation scorecard, quarters (2 years of trend): median {median_q * 1000:.1f} ms")
+    if results["duckdb_scan_ms"]:
+        ratio = results["duckdb_scan_ms"] / results["org_scorecard_ms"]
+        results["duckdb_over_scorecard"] = ratio
+        out(f"DuckDB's scan takes {ratio:.2f} times the scorecard page's server time")
     # ru_maxrss is in kilobytes on Linux.
     results["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out(f"peak memory of the process: {results['peak_memory_mb']:.0f} MB (pid {os.getpid()})")

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 
 from everyweek.feedback.models import (
@@ -341,22 +341,15 @@ def refresh(keys: Iterable[Key]) -> int:
 
 @transaction.atomic
 def add_new_rows(acc: Accumulator) -> None:
-    """Add the sums of rows that are new to the database (bulk ingest): no re-reading raw rows."""
-    keys = set(acc.rows)
-    old = _existing(keys)
-    to_update: list[AgentDay] = []
-    to_create: list[AgentDay] = []
-    for key, values in acc.rows.items():
-        row = old.get(key)
-        if row is None:
-            to_create.append(_agent_day(key, values))
-            continue
-        for i, name in enumerate(SUM_FIELDS):
-            setattr(row, name, getattr(row, name) + values[i])
-        to_update.append(row)
-    AgentDay.objects.bulk_create(to_create, batch_size=1000)
-    AgentDay.objects.bulk_update(to_update, list(SUM_FIELDS), batch_size=500)
-    _refresh_teams({(team, day) for _agent, team, day in keys})
+    """Add the sums of rows that are new to the database (bulk ingest): no re-reading raw rows.
+
+    One upsert per (agent, day) and per (team, day) that adds to what is stored, as the CSV
+    ingest does (ORM bulk_update of 40 columns was a hundred times slower).
+    """
+    from everyweek.scorecards.bulk import upsert_rollups
+
+    with connection.cursor() as cursor:
+        upsert_rollups(acc, cursor)
 
 
 # --- dirty marks --------------------------------------------------------------------------------

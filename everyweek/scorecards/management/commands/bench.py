@@ -10,7 +10,7 @@ from django.db import connection
 class Command(BaseCommand):
     help = (
         "Benchmarks. `bench scorecards --interactions N --agents M`: bulk ingest vs a bare "
-        "executemany/COPY, and the organisation scorecard's server time. Writes to the "
+        "executemany/COPY, and the organisation scorecard's server time against DuckDB scanning the raw rows. Writes to the "
         "configured database: use a scratch one (SQLITE_PATH or DATABASE_URL)."
     )
 
@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("target", choices=["scorecards"])
         parser.add_argument("--interactions", type=int, default=1_000_000)
         parser.add_argument("--agents", type=int, default=2000)
+        parser.add_argument(
+            "--responses", type=int, default=None, help="survey responses (default: a tenth)"
+        )
         parser.add_argument("--months", type=int, default=12)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", action="store_true", help="print the results as JSON too")
@@ -39,6 +42,7 @@ class Command(BaseCommand):
         results = bench.run(
             options["interactions"],
             options["agents"],
+            responses=options["responses"],
             months=options["months"],
             seed=options["seed"],
             out=self.stdout.write,
