@@ -189,7 +189,8 @@ def bare_copy(path: Path, agents: dict[str, tuple[int, int | None]]) -> float:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_bare")
         cursor.execute(
-            "CREATE TABLE bench_bare (LIKE feedback_interaction INCLUDING DEFAULTS INCLUDING INDEXES)"
+            "CREATE TABLE bench_bare (LIKE feedback_interaction"
+            " INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
         )
         for chunk in _tuples(path, agents, 20_000):
             begin = time.perf_counter()
