@@ -190,6 +190,7 @@ def test_the_public_page_is_rate_limited_and_speaks_the_customers_language(
     italian = client.get(f"{link}?lang=it")
     assert italian.status_code == 200 and italian["Content-Language"] == "it"
     assert 'lang="it"' in italian.text and italian["Cache-Control"] == "no-store, private"
+    assert "Ringrazia il team di servizio" in italian.text and "Il tuo nome" in italian.text
     assert client.get(link).status_code == 200
     limited = client.get(link)
     assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
