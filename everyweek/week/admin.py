@@ -8,7 +8,7 @@ from everyweek.week import models
 @admin.register(models.Celebration)
 class CelebrationAdmin(admin.ModelAdmin):
     list_display = ["year", "starts_on", "ends_on", "theme"]
-    readonly_fields = ["starts_on", "ends_on", "copied_from"]
+    readonly_fields = ["starts_on", "ends_on", "copied_from", "wall_key"]
     filter_horizontal = ["organisers"]
 
 

@@ -29,12 +29,14 @@ from everyweek.week.models import (
     Contest,
     ContestKind,
     CoverageSlot,
+    CustomerNotice,
     EntrantKind,
     Entry,
     Event,
     SignupSheet,
     SignupSlot,
     SignupStatus,
+    ThankYou,
 )
 
 router = Router(tags=["week"])
@@ -214,6 +216,30 @@ class NoticeOut(Schema):
     banner_html: str
 
 
+class CustomerNoticeOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    contacted_within_days: int
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    recipients: int = Field(..., description="Customers it goes to (or went to) now.")
+    delivered: int = Field(..., description="Customers emailed so far.")
+    by_language: dict[str, int]
+    previews: list[NoticeOut]
+
+
+class CustomerNoticeIn(Schema):
+    starts_at: dt.datetime | None = Field(None, description="Default: the coverage rota's start.")
+    ends_at: dt.datetime | None = Field(None, description="Default: the coverage rota's end.")
+    contacted_within_days: int = Field(90, ge=1, le=730)
+
+
+class ModerateIn(Schema):
+    approve: bool
+
+
 class TipOut(Schema):
     day: dt.date
     title: str
@@ -223,6 +249,8 @@ class TipOut(Schema):
 
 class ThanksOut(Schema):
     id: int
+    status: str
+    created_at: dt.datetime
     source: str
     author_name: str
     text: str
@@ -661,20 +689,130 @@ def list_tips(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/celebrations/{year}/thanks", response=list[ThanksOut], summary="Thank-you wall")
+def _thanks_out(m: ThankYou) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "status": m.status,
+        "created_at": m.created_at,
+        "source": m.source,
+        "author_name": m.author_name,
+        "text": m.text,
+        "media_kind": m.media_kind,
+        "media_url": m.media.url if m.media else None,
+    }
+
+
+@router.get(
+    "/celebrations/{year}/thanks", response=list[ThanksOut], summary="Thank-you wall (approved)"
+)
 def list_thanks(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     caller(request)
-    return [
-        {
-            "id": m.pk,
-            "source": m.source,
-            "author_name": m.author_name,
-            "text": m.text,
-            "media_kind": m.media_kind,
-            "media_url": m.media.url if m.media else None,
-        }
-        for m in _celebration(year).thanks.all()
-    ]
+    return [_thanks_out(m) for m in selectors.wall_messages(_celebration(year))]
+
+
+@router.get(
+    "/celebrations/{year}/thanks/pending",
+    response=list[ThanksOut],
+    summary="Customers' messages waiting for approval (organisers)",
+)
+def list_pending_thanks(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    user = caller(request)
+    celebration = _celebration(year)
+    if not services.can_manage(user, celebration):
+        raise errors.not_found()
+    return [_thanks_out(m) for m in selectors.pending_messages(celebration)]
+
+
+@router.post(
+    "/thanks/{message_id}/moderate",
+    response=ThanksOut,
+    summary="Approve or reject a customer's message (organisers)",
+)
+def moderate_thanks(request: HttpRequest, message_id: int, payload: ModerateIn) -> Any:
+    actor = require_scope(request, TokenScope.WRITE)
+    message = ThankYou.objects.select_related("celebration").filter(pk=message_id).first()
+    if message is None or not services.can_manage(actor, message.celebration):
+        raise errors.not_found()
+    message = services.moderate_thanks(actor=actor, message=message, approve=payload.approve)
+    return _thanks_out(message)
+
+
+# --- Notices to customers ---------------------------------------------------------------------
+
+
+def _notice_out(notice: CustomerNotice, zone: str = "UTC") -> dict[str, Any]:
+    counts = selectors.recipient_languages(notice)
+    return {
+        "id": notice.pk,
+        "starts_at": notice.starts_at,
+        "ends_at": notice.ends_at,
+        "contacted_within_days": notice.contacted_within_days,
+        "status": notice.status,
+        "created_at": notice.created_at,
+        "sent_at": notice.sent_at,
+        "recipients": sum(counts.values()),
+        "delivered": notice.deliveries.count(),
+        "by_language": counts,
+        "previews": notices.notices(notice.starts_at, notice.ends_at, zone),
+    }
+
+
+def _managed_notice(request: HttpRequest, notice_id: int, *, write: bool) -> tuple[Any, Any]:
+    user = require_scope(request, TokenScope.WRITE) if write else caller(request)
+    notice = CustomerNotice.objects.select_related("celebration").filter(pk=notice_id).first()
+    if notice is None or not services.can_manage(user, notice.celebration):
+        raise errors.not_found()
+    return user, notice
+
+
+@router.get(
+    "/celebrations/{year}/notices",
+    response=list[CustomerNoticeOut],
+    summary="The notices to customers, drafts and sent (organisers)",
+)
+def list_notices(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    user = caller(request)
+    celebration = _celebration(year)
+    if not services.can_manage(user, celebration):
+        raise errors.not_found()
+    return [_notice_out(n) for n in celebration.notices.all()]
+
+
+@router.post(
+    "/celebrations/{year}/notices",
+    response=CustomerNoticeOut,
+    summary="Draft a notice to customers (organisers)",
+)
+def draft_notice(request: HttpRequest, year: int, payload: CustomerNoticeIn) -> Any:
+    actor = require_scope(request, TokenScope.WRITE)
+    celebration = _celebration(year)
+    if not services.can_manage(actor, celebration):
+        raise errors.not_found()
+    notice = services.draft_notice(actor=actor, celebration=celebration, **payload.dict())
+    return _notice_out(notice)
+
+
+@router.get(
+    "/notices/{notice_id}",
+    response=CustomerNoticeOut,
+    summary="A notice with its texts in every language, in a time zone",
+)
+def get_notice(request: HttpRequest, notice_id: int, zone: str = "UTC") -> Any:
+    _user, notice = _managed_notice(request, notice_id, write=False)
+    try:
+        return _notice_out(notice, zone)
+    except (ValueError, KeyError) as exc:
+        raise errors.invalid("zone", "Unknown time zone.", location="query") from exc
+
+
+@router.post(
+    "/notices/{notice_id}/send",
+    response=CustomerNoticeOut,
+    summary="Email the notice to customers (again: only those who have not had it)",
+)
+def send_notice(request: HttpRequest, notice_id: int) -> Any:
+    actor, notice = _managed_notice(request, notice_id, write=True)
+    return _notice_out(services.send_notice(actor=actor, notice=notice))
 
 
 @router.post("/hunt/{code}/claim", response=FindOut, summary="Claim a hidden item's tickets")

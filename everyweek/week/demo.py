@@ -68,6 +68,13 @@ THANKS = [
     ("leader", "ขอบคุณทุกคนที่ดูแลลูกค้าด้วยใจตลอดปี"),
     ("customer", "Always friendly, always fast. Keep it up!"),
 ]
+# Customers' own messages through the wall's link: (name, company, text, approved).
+CUSTOMER_POSTS = [
+    ("Giulia", "Rossi S.p.A.", "Grazie per la pazienza con i nostri mille ordini!", True),
+    ("Jonas", "ACME GmbH", "Ihr seid die Besten. Danke für jeden Rückruf!", True),
+    ("Ploy", "Siam Trading", "ขอบคุณที่ช่วยแก้ปัญหาให้เร็วมากค่ะ", True),
+    ("Tom", "Northwind Ltd", "Happy Customer Service Week! You saved our launch.", False),
+]
 CONTRIBUTIONS = [
     "Lasagne",
     "Fruit salad",
@@ -266,6 +273,30 @@ def _after_the_week(
         )
 
 
+def _customer_notice(admin: Person, celebration: Celebration) -> None:
+    """The notice for the afternoon the service team stepped out, sent to recent customers."""
+    if services.coverage_window(celebration) is None or celebration.notices.exists():
+        return
+    notice = services.draft_notice(actor=admin, celebration=celebration, contacted_within_days=7)
+    services.send_notice(actor=admin, notice=notice)
+    # Delivered here rather than by the worker, so the demo shows the deliveries at once (the
+    # queued task then finds everyone reached and does nothing).
+    services.deliver_notice(notice.pk)
+
+
+def _customer_posts(admin: Person, celebration: Celebration) -> None:
+    """Customers' messages through the wall's link: most approved, one still waiting."""
+    if celebration.thanks.filter(author__isnull=True).exists():
+        return
+    services.open_customer_wall(actor=admin, celebration=celebration)
+    for name, company, text, approved in CUSTOMER_POSTS:
+        message = services.submit_customer_thanks(
+            key=celebration.wall_key, author_name=name, company=company, text=text
+        )
+        if approved:
+            services.moderate_thanks(actor=admin, message=message, approve=True)
+
+
 def _stretch_goal(admin: Person, celebration: Celebration, service: list[Person]) -> None:
     """A stretch goal with a leader's dare, through recognition's goals when it has them."""
     try:
@@ -300,8 +331,10 @@ def generate_week(rng: random.Random) -> dict[str, Any]:
         last = _build_programme(rng, admin, managers, year - 1)
         _fill(rng, admin, last, service, others, leaders, share=0.8)
         _after_the_week(rng, admin, last, leaders)
+        _customer_notice(admin, last)
     if not Celebration.objects.filter(year=year).exists():
         coming = services.copy_programme(actor=admin, source=last, year=year)
         _fill(rng, admin, coming, service, others, leaders, share=0.3)
         _stretch_goal(admin, coming, service)
+        _customer_posts(admin, coming)
     return {"celebrations": Celebration.objects.count(), "year": year}

@@ -222,6 +222,43 @@ class ThanksForm(forms.Form):
     )
 
 
+class CustomerThanksForm(forms.Form):
+    """A customer's message through the wall's public link."""
+
+    author_name = forms.CharField(label=_("Your name"), max_length=100)
+    company = forms.CharField(label=_("Company (optional)"), max_length=100, required=False)
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    media = forms.FileField(  # type: ignore[assignment]
+        label=_("A photo or a short video (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/webm"}
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("The service team may show my message and name on a screen in their office."),
+        required=True,
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class NoticeForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("from"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("until"), widget=DateTimeInput())
+    contacted_within_days = forms.IntegerField(
+        label=_("customers contacted in the last (days)"),
+        min_value=1,
+        max_value=730,
+        initial=90,
+    )
+
+
 class SurpriseForm(forms.Form):
     kind = forms.ChoiceField(label=_("rule"), choices=SurpriseKind.choices)
     every = forms.IntegerField(label=_("every n-th"), min_value=1, max_value=1000, initial=5)

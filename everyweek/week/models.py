@@ -52,6 +52,9 @@ class Celebration(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The secret in the customers' link to the thank-you wall; empty while the wall is closed
+    # to customers. Making a new one cuts off the old link.
+    wall_key = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -314,6 +317,63 @@ class CoverageSlot(models.Model):
         return f"{self.queue} {self.starts_at.isoformat()}"
 
 
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class CustomerNotice(models.Model):
+    """The email telling customers that service may be slower while the team steps out.
+
+    The texts come from `notices.py` in each customer's language and zone; a delivery row per
+    customer means sending again only reaches customers who did not have it yet.
+    """
+
+    celebration = models.ForeignKey(Celebration, on_delete=models.CASCADE, related_name="notices")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    contacted_within_days = models.PositiveSmallIntegerField(
+        _("customers contacted in the last (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"notice {self.starts_at.isoformat()} to {self.ends_at.isoformat()}"
+
+
+class NoticeDelivery(models.Model):
+    notice = models.ForeignKey(CustomerNotice, on_delete=models.CASCADE, related_name="deliveries")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10)
+    email = models.ForeignKey(
+        "notifications.OutboundEmail", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "customer"], name="week_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.customer_id}"
+
+
 class ServiceTip(models.Model):
     celebration = models.ForeignKey(Celebration, on_delete=models.CASCADE, related_name="tips")
     day = models.DateField(_("day"))
@@ -340,7 +400,15 @@ class MediaKind(models.TextChoices):
     VIDEO = "video", _("Video")
 
 
+class Moderation(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ThankYou(models.Model):
+    """A message on the wall. Customers' own posts wait for an organiser's approval."""
+
     celebration = models.ForeignKey(Celebration, on_delete=models.CASCADE, related_name="thanks")
     source = models.CharField(_("from"), max_length=12, choices=MessageSource.choices)
     author_name = models.CharField(_("name"), max_length=150)
@@ -350,6 +418,17 @@ class ThankYou(models.Model):
     text = models.TextField(_("message"), blank=True)
     media = models.FileField(_("image or video"), upload_to="week/thanks/", blank=True)
     media_kind = models.CharField(max_length=8, choices=MediaKind.choices, default=MediaKind.TEXT)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=Moderation.choices,
+        default=Moderation.APPROVED,
+        db_index=True,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

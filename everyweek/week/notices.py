@@ -68,6 +68,21 @@ class Notice:
     banner_html: str
 
 
+def language_for(locale: str) -> str:
+    """The notice language for a customer's locale ("pt-BR" has none and gets English)."""
+    primary = (locale or "").replace("_", "-").split("-")[0].lower()
+    return primary if primary in TEXTS else "en"
+
+
+def safe_zone(zone: str) -> str:
+    """The zone if it exists, else UTC: a customer record from an import may carry anything."""
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return zone
+
+
 def notice(start: dt.datetime, end: dt.datetime, language: str, zone: str = "UTC") -> Notice:
     language = language if language in TEXTS else "en"
     tz = zoneinfo.ZoneInfo(zone)

@@ -6,19 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from everyweek.core.access import is_admin, is_leader
 from everyweek.core.types import AuthenticatedHttpRequest
+from everyweek.customers.models import Customer
+from everyweek.feedback.models import Interaction, Unsubscribe
 from everyweek.people.models import DepartmentKind
+from everyweek.week import notices
 from everyweek.week.models import (
     Audience,
     Celebration,
     Contest,
     CoverageSlot,
+    CustomerNotice,
     Entry,
     Event,
+    Moderation,
+    ThankYou,
 )
 
 
@@ -135,3 +141,38 @@ def goals_url() -> str:
         return reverse("recognition:goals")
     except NoReverseMatch:
         return ""
+
+
+# --- Thank-you wall and the notice to customers -------------------------------------------
+
+
+def wall_messages(celebration: Celebration) -> QuerySet[ThankYou]:
+    """What the wall, the slideshow and the API show: approved messages only."""
+    return celebration.thanks.filter(status=Moderation.APPROVED)
+
+
+def pending_messages(celebration: Celebration) -> QuerySet[ThankYou]:
+    return celebration.thanks.filter(status=Moderation.PENDING)
+
+
+def notice_recipients(notice: CustomerNotice, now: dt.datetime | None = None) -> QuerySet[Customer]:
+    """Customers with an interaction in the notice's look-back window, with an address, and
+    not unsubscribed (the surveys' unsubscribe list counts here too)."""
+    since = (now or timezone.now()) - dt.timedelta(days=notice.contacted_within_days)
+    unsubscribed = Unsubscribe.objects.filter(email__iexact=OuterRef("email"))
+    contacted = Interaction.objects.filter(customer=OuterRef("pk"), created_at__gte=since)
+    return (
+        Customer.objects.exclude(email="")
+        .filter(Exists(contacted))
+        .exclude(Exists(unsubscribed))
+        .order_by("pk")
+    )
+
+
+def recipient_languages(notice: CustomerNotice, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many recipients read the notice in each language."""
+    counts: dict[str, int] = {}
+    for locale in notice_recipients(notice, now).values_list("locale", flat=True).iterator():
+        language = notices.language_for(locale)
+        counts[language] = counts.get(language, 0) + 1
+    return counts

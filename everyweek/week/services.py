@@ -17,7 +17,7 @@ from everyweek.core import audit
 from everyweek.core.access import is_admin
 from everyweek.customers.models import Customer
 from everyweek.people.models import Department, Person, Team
-from everyweek.week import dates, ideas, raffle
+from everyweek.week import dates, ideas, media, notices, raffle
 from everyweek.week.models import (
     Attendance,
     BacklogItem,
@@ -26,6 +26,7 @@ from everyweek.week.models import (
     Celebration,
     Contest,
     CoverageSlot,
+    CustomerNotice,
     DateRule,
     DaySponsor,
     EntrantKind,
@@ -35,6 +36,10 @@ from everyweek.week.models import (
     HuntFind,
     HuntItem,
     MediaKind,
+    MessageSource,
+    Moderation,
+    NoticeDelivery,
+    NoticeStatus,
     RetroNote,
     Score,
     ServiceTip,
@@ -46,6 +51,7 @@ from everyweek.week.models import (
     SurpriseKind,
     SurpriseRule,
     ThankYou,
+    new_token,
 )
 
 
@@ -676,44 +682,41 @@ def send_daily_tip(today: dt.date) -> int:
 
 # --- Thank-you wall -----------------------------------------------------------------------
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_VIDEO_BYTES = 50 * 1024 * 1024
-IMAGE_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
-VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
-# Magic numbers: the declared type is not trusted.
-_SIGNATURES: list[tuple[str, bytes, int]] = [
-    ("image", b"\xff\xd8\xff", 0),
-    ("image", b"\x89PNG\r\n\x1a\n", 0),
-    ("image", b"WEBP", 8),
-    ("video", b"ftyp", 4),
-    ("video", b"\x1aE\xdf\xa3", 0),
-]
-
 
 def media_kind_of(upload: UploadedFile) -> str:
-    """'image' or 'video' from the file's first bytes and name; WeekError otherwise."""
-    name = (upload.name or "").lower()
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    sniffed = next(
-        (kind for kind, magic, at in _SIGNATURES if head[at : at + len(magic)] == magic), None
+    """'image' or 'video' from the file's content and name; WeekError with the reason otherwise."""
+    try:
+        return media.kind_of(upload)
+    except media.MediaError as exc:
+        raise WeekError(exc.messages) from exc
+
+
+def _new_thanks(
+    *,
+    actor: Person | None,
+    celebration: Celebration,
+    source: str,
+    author_name: str,
+    text: str,
+    upload: UploadedFile | None,
+    status: str,
+) -> ThankYou:
+    if not text.strip() and upload is None:
+        raise WeekError(_("Write a message or add an image or a video."))
+    kind = MediaKind.TEXT if upload is None else MediaKind(media_kind_of(upload))
+    message = ThankYou(
+        celebration=celebration,
+        source=source,
+        author_name=author_name,
+        author=actor,
+        text=text,
+        media_kind=kind,
+        status=status,
     )
-    expected = "image" if suffix in IMAGE_TYPES else "video" if suffix in VIDEO_TYPES else None
-    if sniffed is None or sniffed != expected:
-        raise WeekError(_("Upload a JPEG, PNG or WebP image, or an MP4 or WebM video."))
-    limit = MAX_IMAGE_BYTES if sniffed == "image" else MAX_VIDEO_BYTES
-    if (upload.size or 0) > limit:
-        raise WeekError(
-            _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)}
-        )
-    return sniffed
+    if upload is not None:
+        message.media.save(media.stored_name(upload), upload, save=False)
+    message.save()
+    return message
 
 
 @transaction.atomic
@@ -727,29 +730,216 @@ def post_thanks(
     media: UploadedFile | None = None,
 ) -> ThankYou:
     """A message for the wall: colleagues post their own, leaders as leaders, and the
-    organisers post customers' messages on their behalf."""
+    organisers post customers' messages on their behalf. Shown at once."""
     from everyweek.core.access import is_leader
 
     if source == "customer" and (actor is None or not can_manage(actor, celebration)):
         raise WeekError(_("Only the organisers can post on behalf of customers."))
     if source == "leader" and not (is_leader(actor) or can_manage(actor, celebration)):
         raise WeekError(_("Only leaders can post as a leader."))
-    if not text.strip() and media is None:
-        raise WeekError(_("Write a message or add an image or a video."))
-    kind = MediaKind.TEXT if media is None else MediaKind(media_kind_of(media))
-    message = ThankYou(
+    message = _new_thanks(
+        actor=actor,
         celebration=celebration,
         source=source,
         author_name=author_name,
-        author=actor,
         text=text,
-        media_kind=kind,
+        upload=media,
+        status=Moderation.APPROVED,
     )
-    if media is not None:
-        message.media.save(media.name or "upload", media, save=False)
-    message.save()
-    audit.record(actor, "week.thanks_posted", message, {"source": source, "kind": kind})
+    audit.record(
+        actor, "week.thanks_posted", message, {"source": source, "kind": message.media_kind}
+    )
     return message
+
+
+def celebration_for_wall_key(key: str) -> Celebration | None:
+    if not key:
+        return None
+    return Celebration.objects.filter(wall_key=key).first()
+
+
+@transaction.atomic
+def open_customer_wall(*, actor: Person, celebration: Celebration) -> Celebration:
+    """Make the customers' link to the wall; making it again replaces (and cuts off) the old one."""
+    _require_manager(actor, celebration)
+    renewed = bool(celebration.wall_key)
+    celebration.wall_key = new_token()
+    celebration.save(update_fields=["wall_key"])
+    audit.record(actor, "week.customer_wall_opened", celebration, {"renewed": renewed})
+    return celebration
+
+
+@transaction.atomic
+def close_customer_wall(*, actor: Person, celebration: Celebration) -> Celebration:
+    _require_manager(actor, celebration)
+    if celebration.wall_key:
+        celebration.wall_key = ""
+        celebration.save(update_fields=["wall_key"])
+        audit.record(actor, "week.customer_wall_closed", celebration)
+    return celebration
+
+
+@transaction.atomic
+def submit_customer_thanks(
+    *,
+    key: str,
+    author_name: str,
+    text: str = "",
+    company: str = "",
+    upload: UploadedFile | None = None,
+) -> ThankYou:
+    """A customer's own message through the wall's link: it waits for an organiser's approval."""
+    celebration = celebration_for_wall_key(key)
+    if celebration is None:
+        raise WeekError(_("This link no longer works."))
+    if not author_name.strip():
+        raise WeekError(_("Tell us your name."))
+    name = f"{author_name.strip()}, {company.strip()}" if company.strip() else author_name.strip()
+    message = _new_thanks(
+        actor=None,
+        celebration=celebration,
+        source=MessageSource.CUSTOMER,
+        author_name=name[:150],
+        text=text,
+        upload=upload,
+        status=Moderation.PENDING,
+    )
+    audit.record(None, "week.thanks_submitted", message, {"kind": message.media_kind})
+    return message
+
+
+@transaction.atomic
+def moderate_thanks(*, actor: Person, message: ThankYou, approve: bool) -> ThankYou:
+    """Approve a customer's message for the wall and slideshow, or reject it."""
+    message = ThankYou.objects.select_for_update().select_related("celebration").get(pk=message.pk)
+    if not can_manage(actor, message.celebration):
+        raise WeekError(_("Only the organisers can approve messages."))
+    new = Moderation.APPROVED if approve else Moderation.REJECTED
+    if message.status != new:
+        old = message.status
+        message.status = new
+        message.moderated_by = actor
+        message.moderated_at = timezone.now()
+        message.save(update_fields=["status", "moderated_by", "moderated_at"])
+        action = "week.thanks_approved" if approve else "week.thanks_rejected"
+        audit.record(actor, action, message, {"status": [old, new]})
+    return message
+
+
+# --- Notice to customers ------------------------------------------------------------------
+
+
+def coverage_window(celebration: Celebration) -> tuple[dt.datetime, dt.datetime] | None:
+    """From the first coverage slot's start to the last one's end, when there are slots."""
+    slots = list(celebration.coverage.values_list("starts_at", "ends_at"))
+    if not slots:
+        return None
+    return min(s for s, _e in slots), max(e for _s, e in slots)
+
+
+@transaction.atomic
+def draft_notice(
+    *,
+    actor: Person,
+    celebration: Celebration,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+    contacted_within_days: int = 90,
+) -> CustomerNotice:
+    """A draft notice for the time the team steps out (by default the coverage rota's window)."""
+    _require_manager(actor, celebration)
+    if starts_at is None or ends_at is None:
+        window = coverage_window(celebration)
+        if window is None:
+            raise WeekError(_("Add coverage slots first: the notice gives their times."))
+        starts_at, ends_at = starts_at or window[0], ends_at or window[1]
+    _check_times(starts_at, ends_at)
+    if not 1 <= contacted_within_days <= 730:
+        raise WeekError(_("Choose between 1 and 730 days."))
+    notice = CustomerNotice.objects.create(
+        celebration=celebration,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        contacted_within_days=contacted_within_days,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "week.notice_drafted",
+        notice,
+        {"starts_at": starts_at, "ends_at": ends_at, "days": contacted_within_days},
+    )
+    return notice
+
+
+@transaction.atomic
+def send_notice(*, actor: Person, notice: CustomerNotice) -> CustomerNotice:
+    """Mark the notice sent and queue the task that emails it.
+
+    Sending again is safe: the task emails only customers without a delivery yet (for example
+    customers contacted since the first send).
+    """
+    from everyweek.core.tasks import enqueue_on_commit
+    from everyweek.week.tasks import send_customer_notice
+
+    notice = (
+        CustomerNotice.objects.select_for_update().select_related("celebration").get(pk=notice.pk)
+    )
+    _require_manager(actor, notice.celebration)
+    first = notice.status != NoticeStatus.SENT
+    if first:
+        notice.status = NoticeStatus.SENT
+        notice.sent_at = timezone.now()
+        notice.sent_by = actor
+        notice.save(update_fields=["status", "sent_at", "sent_by"])
+    audit.record(actor, "week.notice_sent", notice, {"again": not first})
+    enqueue_on_commit(send_customer_notice, notice.pk)
+    return notice
+
+
+def deliver_notice(notice_id: int, now: dt.datetime | None = None) -> int:
+    """Email a sent notice to every recipient not reached yet; returns how many were emailed.
+
+    The delivery row and the email are written in one transaction, and the row is unique per
+    customer, so a duplicate task or two workers never email a customer twice.
+    """
+    from everyweek.notifications.services import send_email
+    from everyweek.week import selectors
+
+    notice = (
+        CustomerNotice.objects.select_related("celebration")
+        .filter(pk=notice_id, status=NoticeStatus.SENT)
+        .first()
+    )
+    if notice is None:
+        return 0
+    recipients = selectors.notice_recipients(notice, now).exclude(
+        pk__in=notice.deliveries.values("customer_id")
+    )
+    sent = 0
+    for customer in recipients.iterator():
+        language = notices.language_for(customer.locale)
+        zone = notices.safe_zone(customer.time_zone)
+        text = notices.notice(notice.starts_at, notice.ends_at, language, zone)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    delivery = NoticeDelivery.objects.create(
+                        notice=notice, customer=customer, language=language
+                    )
+            except IntegrityError:
+                continue  # another worker got there first
+            delivery.email = send_email(
+                to=customer.email,
+                template="week/email/notice",
+                context={"notice": text, "customer": customer},
+                language=language,
+            )
+            delivery.save(update_fields=["email"])
+            sent += 1
+    if sent:
+        audit.record(None, "week.notice_delivered", notice, {"recipients": sent})
+    return sent
 
 
 # --- Customer surprises -------------------------------------------------------------------

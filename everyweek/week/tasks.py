@@ -29,3 +29,9 @@ def week_daily() -> dict[str, int]:
 @task()
 def send_event_reminders() -> int:
     return services.send_reminders()
+
+
+@task()
+def send_customer_notice(notice_id: int) -> int:
+    """Email a sent notice to the customers not reached yet (safe to run twice)."""
+    return services.deliver_notice(notice_id)

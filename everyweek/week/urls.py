@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from everyweek.week import views
+from everyweek.week import public_views, views
 
 app_name = "week"
 
@@ -30,6 +30,15 @@ urlpatterns = [
     path("week/surprises/<int:pk>/build/", views.surprise_build, name="surprise-build"),
     path("week/fulfilments/<int:pk>/sent/", views.fulfilment_sent, name="fulfilment-sent"),
     path("week/found/<str:code>/", views.found, name="found"),
+    path("week/notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("week/notices/<int:pk>/send/", views.notice_send, name="notice-send"),
+    path("week/thanks/<int:pk>/moderate/", views.thanks_moderate, name="thanks-moderate"),
+    path("thank-the-team/<str:key>/", public_views.customer_thanks, name="customer-thanks"),
+    path(
+        "thank-the-team/<str:key>/sent/",
+        public_views.customer_thanks_done,
+        name="customer-thanks-done",
+    ),
     path("week/<int:year>/", views.programme, name="programme"),
     path("week/<int:year>/plan/", views.plan, name="plan"),
     path("week/<int:year>/events/new/", views.event_edit, name="event-new"),
@@ -43,6 +52,7 @@ urlpatterns = [
     path("week/<int:year>/tips/booklet.pdf", views.tips_booklet, name="booklet"),
     path("week/<int:year>/wall/", views.wall, name="wall"),
     path("week/<int:year>/wall/slideshow/", views.slideshow, name="slideshow"),
+    path("week/<int:year>/wall/link/", views.wall_link, name="wall-link"),
     path("week/<int:year>/surprises/", views.surprises, name="surprises"),
     path("week/<int:year>/hunt/", views.hunt, name="hunt"),
     path("week/<int:year>/hunt/print/", views.hunt_print, name="hunt-print"),

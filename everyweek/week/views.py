@@ -30,6 +30,7 @@ from everyweek.week.models import (
     Celebration,
     Contest,
     CoverageSlot,
+    CustomerNotice,
     Entry,
     Event,
     Fulfilment,
@@ -41,6 +42,7 @@ from everyweek.week.models import (
     SignupSlot,
     SignupStatus,
     SurpriseRule,
+    ThankYou,
 )
 
 
@@ -621,24 +623,77 @@ def coverage_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def customer_notice(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
-    """The notice to customers for the time the service team steps out, in six languages."""
+    """The notices to customers for the time the service team steps out: draft one, see them."""
     celebration = _celebration(year)
     _managed(request, celebration)
-    slots = list(celebration.coverage.all())
+    window = services.coverage_window(celebration)
+    form = forms.NoticeForm(
+        request.POST or None,
+        initial={"starts_at": window[0], "ends_at": window[1]} if window else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        notice = _attempt(
+            request,
+            lambda: services.draft_notice(
+                actor=request.user, celebration=celebration, **form.cleaned_data
+            ),
+        )
+        if notice is not None:
+            return redirect("week:notice-detail", pk=notice.pk)
     items = []
-    if slots:
-        start = min(s.starts_at for s in slots)
-        end = max(s.ends_at for s in slots)
-        zone = timezone.get_current_timezone_name()
-        items = notices.notices(start, end, zone)
+    if window:
+        items = notices.notices(window[0], window[1], timezone.get_current_timezone_name())
     return render(
         request,
         "week/notice.html",
         {
             **_base(request, celebration, "coverage"),
             "notices": items,
+            "drafts": celebration.notices.annotate(delivered=Count("deliveries")),
+            "form": form,
         },
     )
+
+
+def _notice(request: AuthenticatedHttpRequest, pk: int) -> CustomerNotice:
+    notice = get_object_or_404(CustomerNotice.objects.select_related("celebration"), pk=pk)
+    _managed(request, notice.celebration)
+    return notice
+
+
+@login_required
+def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Preview a notice in each language, with how many customers read it in that language."""
+    notice = _notice(request, pk)
+    counts = selectors.recipient_languages(notice)
+    zone = timezone.get_current_timezone_name()
+    previews = [
+        (item, counts.get(item.language, 0))
+        for item in notices.notices(notice.starts_at, notice.ends_at, zone)
+    ]
+    return render(
+        request,
+        "week/notice_detail.html",
+        {
+            **_base(request, notice.celebration, "coverage"),
+            "notice": notice,
+            "previews": previews,
+            "recipients": sum(counts.values()),
+            "delivered": notice.deliveries.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    notice = _notice(request, pk)
+    _attempt(
+        request,
+        lambda: services.send_notice(actor=request.user, notice=notice),
+        _("The notice is on its way to the customers."),
+    )
+    return redirect("week:notice-detail", pk=pk)
 
 
 @login_required
@@ -680,15 +735,52 @@ def wall(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
             _("Your message is on the wall."),
         )
         return redirect("week:wall", year=year)
+    base = _base(request, celebration, "wall")
+    customer_link = ""
+    if base["can_manage"] and celebration.wall_key:
+        customer_link = request.build_absolute_uri(
+            reverse("week:customer-thanks", args=[celebration.wall_key])
+        )
     return render(
         request,
         "week/wall.html",
         {
-            **_base(request, celebration, "wall"),
-            "messages_": celebration.thanks.all(),
+            **base,
+            "messages_": selectors.wall_messages(celebration),
+            "pending": selectors.pending_messages(celebration) if base["can_manage"] else None,
+            "customer_link": customer_link,
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def wall_link(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """Make (or replace) the customers' link to the wall, or withdraw it."""
+    celebration = _celebration(year)
+    _managed(request, celebration)
+    if request.POST.get("close") == "1":
+        services.close_customer_wall(actor=request.user, celebration=celebration)
+        messages.success(request, _("The customers' link no longer works."))
+    else:
+        services.open_customer_wall(actor=request.user, celebration=celebration)
+        messages.success(request, _("A new link for customers was made."))
+    return redirect("week:wall", year=year)
+
+
+@login_required
+@require_POST
+def thanks_moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(ThankYou.objects.select_related("celebration"), pk=pk)
+    _managed(request, message.celebration)
+    approve = request.POST.get("decision") == "approve"
+    _attempt(
+        request,
+        lambda: services.moderate_thanks(actor=request.user, message=message, approve=approve),
+        _("The message is on the wall.") if approve else _("The message was rejected."),
+    )
+    return redirect("week:wall", year=message.celebration.year)
 
 
 @login_required
@@ -699,7 +791,7 @@ def slideshow(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
         "week/slideshow.html",
         {
             "celebration": celebration,
-            "slides": celebration.thanks.all(),
+            "slides": selectors.wall_messages(celebration),
         },
     )
 

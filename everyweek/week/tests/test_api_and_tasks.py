@@ -174,6 +174,13 @@ def test_daily_command_sends_tips_and_reminders_idempotently(org: Any, week: Any
 def test_demo_generates_this_and_last_years_programme(org: Any) -> None:
     import time_machine
 
+    from everyweek.customers.models import Customer
+    from everyweek.feedback.models import Interaction
+
+    recent = Customer.objects.create(name="Recent", email="recent@mail.example", locale="de")
+    Interaction.objects.create(
+        external_id="demo-1", customer=recent, created_at=dt.datetime(2026, 5, 30, tzinfo=dt.UTC)
+    )
     with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)):
         summary = demo.generate_week(random.Random(7))
     this_year = Celebration.objects.get(year=2026)
@@ -185,6 +192,14 @@ def test_demo_generates_this_and_last_years_programme(org: Any) -> None:
     assert last_year.backlog.exists() and last_year.retro.exists()
     assert this_year.sheets.filter(slots__signups__isnull=False).exists()
     assert this_year.thanks.exists() and this_year.sponsors.exists()
+    assert this_year.wall_key
+    assert this_year.thanks.filter(status="pending", source="customer").count() == 1
+    assert this_year.thanks.filter(status="approved", author__isnull=True).count() == 3
+    [notice] = last_year.notices.all()
+    assert notice.status == "sent" and notice.sent_by is not None
+    [delivery] = notice.deliveries.all()
+    assert (delivery.customer, delivery.language) == (recent, "de")
+    assert delivery.email is not None and delivery.email.to_email == "recent@mail.example"
     # Running it again changes nothing.
     with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)):
         demo.generate_week(random.Random(7))

@@ -12,7 +12,7 @@ from fpdf import FPDF
 
 from everyweek.week import notices, printing, services
 from everyweek.week.models import Audience, ContestKind, HuntFind, SignupStatus
-from everyweek.week.tests.conftest import at
+from everyweek.week.tests.conftest import at, png_bytes
 
 
 @time_machine.travel(dt.datetime(2026, 9, 28, 9, tzinfo=dt.UTC))
@@ -198,7 +198,7 @@ def test_thank_you_wall_upload_and_slideshow(
     org: Any, week: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    png = io.BytesIO(png_bytes())
     png.name = "team.png"
     org.client_for(org.lenny).post(
         "/week/2026/wall/",

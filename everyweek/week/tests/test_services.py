@@ -22,7 +22,7 @@ from everyweek.week.models import (
     SurpriseKind,
 )
 from everyweek.week.services import WeekError
-from everyweek.week.tests.conftest import at
+from everyweek.week.tests.conftest import at, png_bytes
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,7 @@ def test_hunt_find_earns_tickets_once_per_person(org: Any, week: Any) -> None:
 
 
 def test_thank_you_media_checks_type_by_content_and_size(org: Any, week: Any) -> None:
-    png = SimpleUploadedFile("thanks.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
+    png = SimpleUploadedFile("thanks.png", png_bytes(), "image/png")
     message = services.post_thanks(
         actor=org.mona, celebration=week, source="customer", author_name="ACME", media=png
     )
