@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.functional import Promise
 
 from everyweek.core.access import WIDE_ROLES, is_admin, is_leader, person_scope
 from everyweek.people.models import Person, Role
@@ -230,7 +231,7 @@ def acknowledgement_figures(
 
 @dataclass(frozen=True)
 class RisingItem:
-    label: str
+    label: str | Promise  # lazy for customer topics: named in each recipient's language
     this_week: int
     last_week: int
 
