@@ -1,10 +1,11 @@
 """A career path for the demo organisation: a service track on a par with a sales track.
 
 `generate_careers(rng)` defines both tracks with four levels, pay bands (service close to
-sales: the point of seed 001), criteria on tenure, customer and internal CSAT and kudos, and
-required skills; it places every generated service and sales person on a level by tenure
-and records self and leader skill ratings. Rows carry `is_generated=True` where the model
-has the flag and are listed in the demo's GeneratedObject registry.
+sales: the point of seed 001), criteria on tenure, customer and internal CSAT, kudos and
+customer commendations, and required skills; it places every generated service and sales
+person on a level by tenure and records self and leader skill ratings. Rows carry
+`is_generated=True` where the model has the flag and are listed in the demo's
+GeneratedObject registry.
 """
 
 from __future__ import annotations
@@ -54,7 +55,12 @@ SERVICE = [
         "Senior",
         45000,
         56000,
-        {"tenure_months": 30, "customer_csat_percent": 85, "kudos_received": 5},
+        {
+            "tenure_months": 30,
+            "customer_csat_percent": 85,
+            "kudos_received": 5,
+            "customer_commendations": 2,
+        },
         {"De-escalation": 4, "Written communication": 4},
     ),
     (

@@ -3,10 +3,13 @@
 A criterion stores a key from here and a threshold ("at least"). The built-in metrics use what
 exists today: tenure from the hire date, customer CSAT and NPS from survey responses credited
 to the person, and internal CSAT and on-time share from the service desk requests they handled.
-Later apps add theirs at start-up (scorecards, kudos from recognition):
+Later apps add theirs at start-up; everyweek.recognition registers the kudos and customer
+commendations a person received (recognition/career_metrics.py, from its AppConfig.ready):
 
     from everyweek.careers import metrics
     metrics.register(metrics.Metric("kudos_received", _("Kudos received (12 months)"), "", fn))
+
+`window(today)` is the twelve months every "(12 months)" metric counts.
 
 A criterion whose metric is not registered, or cannot be measured for a person (no hire date,
 no ratings yet), shows as "not measured yet" and is not met.
@@ -54,7 +57,8 @@ def _d(value: float | int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _window(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def window(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The 365 days up to the end of `today`, in the current time zone."""
     end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     return end - WINDOW, end
 
@@ -75,7 +79,7 @@ def tenure_months(people: Sequence[Person], today: dt.date) -> Values:
 def _internal(people: Sequence[Person], today: dt.date, field: str) -> Values:
     from everyweek.servicedesk.selectors import internal_service_by_person
 
-    start, end = _window(today)
+    start, end = window(today)
     figures = internal_service_by_person(start, end, [p.pk for p in people])
     result: Values = {}
     for person in people:
@@ -95,7 +99,7 @@ def internal_on_time_percent(people: Sequence[Person], today: dt.date) -> Values
 def _customer_rows(people: Sequence[Person], today: dt.date) -> dict[int, dict[str, int]]:
     from everyweek.feedback.models import SurveyResponse
 
-    start, end = _window(today)
+    start, end = window(today)
     # On a 1-5 footing a rating is satisfied from 4 up: (csat-1)*4/(scale-1) >= 3.
     happy = ExpressionWrapper(
         (F("csat") - 1) * 4 - (F("csat_scale") - 1) * 3, output_field=IntegerField()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -124,3 +125,42 @@ def thanks_times_of_reports(leader: Person) -> list[dict[str, Any]]:
             continue
         rows.append({"leader": report, "median_hours": median, "waiting": waiting})
     return rows
+
+
+# --- Counts for the career path -------------------------------------------------------------
+
+
+def kudos_received_counts(
+    person_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Kudos each person received in [start, end), not counting withdrawn ones (one query).
+
+    Kudos to a whole team are not credited to its members: the criterion is about the person.
+    """
+    rows = (
+        Kudos.objects.filter(
+            recipient_id__in=list(person_ids),
+            created_at__gte=start,
+            created_at__lt=end,
+            withdrawn_at__isnull=True,
+        )
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["recipient_id"]: row["n"] for row in rows}
+
+
+def commendation_counts(
+    person_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Unprompted customer praise credited to each person in [start, end) (one query)."""
+    rows = (
+        Commendation.objects.filter(
+            agent_id__in=list(person_ids), detected_at__gte=start, detected_at__lt=end
+        )
+        .values("agent_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["agent_id"]: row["n"] for row in rows}

@@ -1,7 +1,8 @@
 """The metrics catalogue: what each scorecard figure means and how it is computed from sums.
 
-Every metric is a function of `Totals` (sums of rollup columns and adherence minutes over any
-set of days), so a week, a month or a custom period is computed the same way, from rollups.
+Every metric is a function of `Totals` (sums of rollup columns, adherence minutes and the
+internal service desk's daily figures over any set of days), so a week, a month or a custom
+period is computed the same way, from sums per day.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from everyweek.scorecards.models import HANDLE_TIME_EDGES, HIST_FIELDS, SUM_FIELDS
 
 ADHERENCE_FIELDS = ("scheduled_minutes", "adherent_minutes", "present_minutes")
+# Internal requests the subject provided (everyweek.servicedesk), by day of resolution.
+INTERNAL_FIELDS = ("internal_resolved", "internal_on_time", "internal_rated", "internal_rating_sum")
 Totals = dict[str, float]
 
 
 def empty_totals() -> Totals:
-    return {name: 0 for name in (*SUM_FIELDS, *ADHERENCE_FIELDS)}
+    return {name: 0 for name in (*SUM_FIELDS, *ADHERENCE_FIELDS, *INTERNAL_FIELDS)}
 
 
 def add_totals(into: Totals, other: dict[str, Any]) -> Totals:
@@ -58,7 +61,8 @@ class Metric:
     unit: str  # "count", "percent", "seconds", "score", "per_hour", "hours"
     higher_is_better: bool
     compute: Callable[[Totals], float | None]
-    # What a drill-down lists: "interactions", "responses", "adherence" or "followups".
+    # What a drill-down lists: "interactions", "responses", "adherence", "followups" or
+    # "internal_requests".
     drill: str
 
 
@@ -220,6 +224,30 @@ METRICS: tuple[Metric, ...] = (
         False,
         lambda t: _ratio(t["followup_close_seconds"], t["followups_closed"], 1 / 3600),
         "followups",
+    ),
+    Metric(
+        "internal_csat",
+        _("Internal CSAT"),
+        _(
+            "Average rating (1-5) colleagues gave the internal requests resolved in the period, "
+            "as the providing team."
+        ),
+        "score",
+        True,
+        lambda t: _ratio(t["internal_rating_sum"], t["internal_rated"], 1),
+        "internal_requests",
+    ),
+    Metric(
+        "internal_on_time",
+        _("Internal requests within turnaround"),
+        _(
+            "Share of internal requests resolved within their request type's expected "
+            "turnaround (business hours, waits on the requester excluded)."
+        ),
+        "percent",
+        True,
+        lambda t: _ratio(t["internal_on_time"], t["internal_resolved"]),
+        "internal_requests",
     ),
 )
 CATALOGUE: dict[str, Metric] = {m.key: m for m in METRICS}

@@ -2,7 +2,8 @@
 
 A scorecard costs a fixed number of queries whatever the period or the number of agents:
 one per rollup table for the current, previous and trend periods together, and one per
-rollup table for the ranking.
+rollup table for the ranking. The internal service desk's figures (internal CSAT, within
+turnaround) add one grouped query for all periods and one for the ranking.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from everyweek.people.models import Department, Person, Role, Team
 from everyweek.scorecards.metrics import (
     ADHERENCE_FIELDS,
     CATALOGUE,
+    INTERNAL_FIELDS,
     Metric,
     Totals,
     add_totals,
@@ -38,6 +40,11 @@ from everyweek.scorecards.models import (
     ScorecardDefinition,
     ScorecardMetric,
     TeamDay,
+)
+from everyweek.servicedesk.selectors import (
+    InternalServiceFigures,
+    internal_service_by_day,
+    internal_service_grouped,
 )
 
 PERIOD_KINDS = {
@@ -139,6 +146,17 @@ class Subject:
             return AdherenceDay.objects.filter(team__department_id=self.pk)
         return AdherenceDay.objects.all()
 
+    def internal_filter(self) -> Q:
+        """The internal requests this subject provided: handled by the agent, or by a desk
+        the team runs (or the department's desks, or every desk)."""
+        if self.kind == "agent":
+            return Q(assignee_id=self.pk)
+        if self.kind == "team":
+            return Q(desk__team_id=self.pk)
+        if self.kind == "department":
+            return Q(desk__department_id=self.pk)
+        return Q()
+
     def raw_filter(self, agent_path: str, team_path: str) -> Q:
         """The same subject on raw rows, for drill-downs."""
         if self.kind == "agent":
@@ -234,8 +252,17 @@ def _bucket(periods: list[Period], rows: list[dict[str, Any]], into: list[Totals
                 break
 
 
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def _internal_row(figures: InternalServiceFigures) -> dict[str, Any]:
+    values = (figures.resolved, figures.on_time, figures.rated, figures.rating_sum)
+    return dict(zip(INTERNAL_FIELDS, values, strict=True))
+
+
 def totals_for(subject: Subject, periods: list[Period]) -> list[Totals]:
-    """Sums per period: two queries (rollups and adherence), grouped by day."""
+    """Sums per period: three queries (rollups, adherence, internal requests), grouped by day."""
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
     totals = [empty_totals() for _p in periods]
@@ -254,6 +281,14 @@ def totals_for(subject: Subject, periods: list[Period]) -> list[Totals]:
         .order_by()
     )
     _bucket(periods, adherence, totals)
+    internal = internal_service_by_day(
+        _utc_midnight(start), _utc_midnight(end), subject.internal_filter()
+    )
+    _bucket(
+        periods,
+        [{"day": day, **_internal_row(figures)} for day, figures in internal.items()],
+        totals,
+    )
     return totals
 
 
@@ -267,6 +302,7 @@ def children_totals(subject: Subject, period: Period) -> dict[int | None, Totals
         params: list[Any] = [subject.pk]
         adherence = AdherenceDay.objects.filter(team_id=subject.pk)
         group = "agent_id"
+        internal_group = "assignee_id"
     elif subject.kind == "department":
         sql = (
             f"SELECT r.team_id, {_SUMS} FROM scorecards_teamday r WHERE {_TEAM_OF_DEPARTMENT} "  # noqa: S608
@@ -275,6 +311,7 @@ def children_totals(subject: Subject, period: Period) -> dict[int | None, Totals
         params = [subject.pk]
         adherence = AdherenceDay.objects.filter(team__department_id=subject.pk)
         group = "team_id"
+        internal_group = "desk__team_id"
     elif subject.kind == "organisation":
         sql = (
             f"SELECT t.department_id, {_SUMS} FROM scorecards_teamday r "  # noqa: S608
@@ -284,6 +321,7 @@ def children_totals(subject: Subject, period: Period) -> dict[int | None, Totals
         params = []
         adherence = AdherenceDay.objects.all()
         group = "team__department_id"
+        internal_group = "desk__department_id"
     else:
         return {}
     result: dict[int | None, Totals] = defaultdict(empty_totals)
@@ -297,6 +335,14 @@ def children_totals(subject: Subject, period: Period) -> dict[int | None, Totals
     )
     for row in rows:
         add_totals(result[row[group]], row)
+    internal = internal_service_grouped(
+        internal_group,
+        _utc_midnight(period.start),
+        _utc_midnight(period.end),
+        subject.internal_filter(),
+    )
+    for pk, figures in internal.items():
+        add_totals(result[pk], _internal_row(figures))
     return result
 
 

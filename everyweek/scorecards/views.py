@@ -21,6 +21,7 @@ from everyweek.feedback.models import FollowUpCase, Interaction, SurveyResponse
 from everyweek.scorecards import charts, exports, selectors
 from everyweek.scorecards.metrics import CATALOGUE
 from everyweek.scorecards.models import AdherenceDay, ScorecardDefinition
+from everyweek.servicedesk.selectors import visible_requests
 
 PAGE_SIZE = 50
 
@@ -125,6 +126,12 @@ def drill_rows(
             subject.raw_filter("agent", "team"), day__gte=period.start, day__lt=period.end
         )
         return qs.select_related("agent", "team").order_by("-day", "agent__full_name")
+    if source == "internal_requests":
+        # What the viewer may see of the service desk, narrowed to what the subject provided.
+        qs = visible_requests(user).filter(
+            subject.internal_filter(), resolved_at__gte=start, resolved_at__lt=end
+        )
+        return qs.select_related("desk", "request_type", "assignee").order_by("-resolved_at")
     if source == "followups":
         qs = scope(FollowUpCase.objects.all(), user, "agent").filter(
             subject.raw_filter("agent", "response__team"), opened_at__gte=start, opened_at__lt=end

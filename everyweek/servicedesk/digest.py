@@ -1,12 +1,14 @@
 """Anticipating needs: a weekly digest to each team of what colleagues and customers ask more.
 
 Internal request types come from the service desk. Customer topics come from whatever
-registers a source here: everyweek.textsense (topics of customer comments) can call
+registers a source here, a function `(team, week_start, week_end) -> list[RisingItem]`:
+everyweek.analysis registers the topics the offline engine found in the comments of
+responses credited to the team (analysis.selectors.rising_customer_topics):
 
     digest.register_topic_source(rising_customer_topics)
 
-with a function `(team, week_start, week_end) -> list[RisingItem]`; until one does, the
-digest carries the internal requests only.
+Each email is rendered in its recipient's language (notifications.send_email), topic names
+included.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.functional import Promise
 
 from everyweek.core.access import WIDE_ROLES, is_admin, is_leader, person_scope
 from everyweek.people.models import Person, Role
@@ -124,33 +125,61 @@ class InternalServiceFigures:
         }
 
 
+def _aggregates() -> dict[str, Any]:
+    return {
+        "resolved": Count("pk"),
+        "on_time": Count("pk", filter=Q(on_time=True)),
+        "rated": Count("rating"),
+        "rating_sum": Coalesce(Sum("rating"), 0),
+        "satisfied": Count("pk", filter=Q(rating__gte=4)),
+    }
+
+
+def _from_row(row: dict[str, Any]) -> InternalServiceFigures:
+    return InternalServiceFigures(
+        resolved=row["resolved"],
+        on_time=row["on_time"],
+        rated=row["rated"],
+        rating_sum=row["rating_sum"],
+        satisfied=row["satisfied"],
+    )
+
+
 def _figures(
-    group_by: str, start: dt.datetime, end: dt.datetime, ids: Iterable[int] | None = None
+    group_by: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    ids: Iterable[int] | None = None,
+    where: Q | None = None,
 ) -> dict[Any, InternalServiceFigures]:
     requests = InternalRequest.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
     if ids is not None:
         requests = requests.filter(**{f"{group_by}__in": list(ids)})
+    if where is not None:
+        requests = requests.filter(where)
+    rows = requests.values(group_by).annotate(**_aggregates()).order_by()
+    return {row[group_by]: _from_row(row) for row in rows}
+
+
+def internal_service_grouped(
+    group_by: str, start: dt.datetime, end: dt.datetime, where: Q
+) -> dict[Any, InternalServiceFigures]:
+    """The figures of the requests matching `where`, per `group_by` (a scorecard's members)."""
+    return _figures(group_by, start, end, where=where)
+
+
+def internal_service_by_day(
+    start: dt.datetime, end: dt.datetime, where: Q
+) -> dict[dt.date, InternalServiceFigures]:
+    """Per UTC day of resolution, like the scorecard rollups, so any period adds up (one query)."""
     rows = (
-        requests.values(group_by)
-        .annotate(
-            resolved=Count("pk"),
-            on_time=Count("pk", filter=Q(on_time=True)),
-            rated=Count("rating"),
-            rating_sum=Coalesce(Sum("rating"), 0),
-            satisfied=Count("pk", filter=Q(rating__gte=4)),
-        )
+        InternalRequest.objects.filter(where, resolved_at__gte=start, resolved_at__lt=end)
+        .annotate(day=TruncDate("resolved_at", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(**_aggregates())
         .order_by()
     )
-    return {
-        row[group_by]: InternalServiceFigures(
-            resolved=row["resolved"],
-            on_time=row["on_time"],
-            rated=row["rated"],
-            rating_sum=row["rating_sum"],
-            satisfied=row["satisfied"],
-        )
-        for row in rows
-    }
+    return {row["day"]: _from_row(row) for row in rows}
 
 
 def internal_service_by_team(
@@ -202,7 +231,7 @@ def acknowledgement_figures(
 
 @dataclass(frozen=True)
 class RisingItem:
-    label: str
+    label: str | Promise  # lazy for customer topics: named in each recipient's language
     this_week: int
     last_week: int
 

@@ -23,12 +23,26 @@ def test_agents_leads_and_managers_cannot_see_pay_bands(org: Org, persona: str) 
 def test_no_other_page_or_answer_carries_pay(org: Org, persona: str) -> None:
     ladder(org)
     person = getattr(org, persona)
+    progress = api_for(person).get(f"/api/careers/people/{org.alice.pk}/progress")
+    assert progress.status_code == 200
     for body in (
         org.client_for(person).get("/careers/ladder/").content.decode(),
         org.client_for(person).get(f"/careers/people/{org.alice.pk}/").content.decode(),
         api_for(person).get("/api/careers/tracks").content.decode(),
+        progress.content.decode(),
     ):
         assert "36000" not in body and "36,000" not in body and "pay_min" not in body
+        assert "44000" not in body and "pay_max" not in body and "/careers/pay-bands/" not in body
+
+
+@pytest.mark.parametrize("persona", ["erin", "mona", "lenny", "alice"])
+def test_the_admin_pages_with_pay_are_for_administrators_only(org: Org, persona: str) -> None:
+    ladder(org)
+    client = org.client_for(getattr(org, persona))
+    response = client.get("/admin/careers/careerlevel/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    ada = org.client_for(org.ada).get("/admin/careers/careerlevel/")
+    assert ada.status_code == 200 and "36000" in ada.content.decode().replace(",", "")
 
 
 @pytest.mark.parametrize("persona", ["erin", "ada"])

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
+from everyweek.analysis.models import TextAnalysis, TopicDefinition
+from everyweek.analysis.selectors import rising_customer_topics
 from everyweek.conftest import Org
+from everyweek.feedback.services import ResponseInput, record_response
 from everyweek.people.models import Team
 from everyweek.servicedesk import digest, selectors, services
 from everyweek.servicedesk.models import DigestLog
@@ -104,3 +109,82 @@ def test_customer_topics_plug_into_the_digest(
         digest.unregister_topic_source(topics)
     assert sent == 2  # alice and lenny, team Alpha (a service team)
     assert all("Late deliveries: 12" in m.body for m in mail.outbox)
+
+
+def _comments(org: Org, week_start: dt.datetime, counts: dict[str, int]) -> None:
+    """Analysed customer comments for team Alpha, `counts` per topic key, in that week."""
+    for key, n in counts.items():
+        for i in range(n):
+            response, _created = record_response(
+                ResponseInput(
+                    "t",
+                    f"{key}-{week_start.date()}-{i}",
+                    week_start + dt.timedelta(hours=9 + i),
+                    agent=org.alice,
+                    team=org.alpha,
+                    csat=2,
+                )
+            )
+            TextAnalysis.objects.create(
+                response=response,
+                topics=[{"key": key, "score": 0.9}],
+                topic_keys=f",{key},",
+                model_version="test",
+                analysed_at=timezone.now(),
+            )
+
+
+def test_the_digest_carries_rising_customer_topics_in_each_readers_language(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    TopicDefinition.objects.create(
+        key="late-parcels", names={"en": "Late parcels", "it": "Pacchi in ritardo"}
+    )
+    TopicDefinition.objects.create(key="app-login", names={"en": "App login"})
+    today = dt.date(2026, 3, 25)
+    week = digest.last_full_week(today)
+    _comments(org, week - dt.timedelta(days=7), {"late-parcels": 1, "app-login": 3})
+    _comments(org, week, {"late-parcels": 4, "app-login": 2})
+    # Another team's comments are not Alpha's.
+    TopicDefinition.objects.create(key="refunds", names={"en": "Refunds"})
+    beta, _created = record_response(
+        ResponseInput("t", "beta", week, agent=org.bruno, team=org.beta)
+    )
+    TextAnalysis.objects.create(
+        response=beta, topic_keys=",refunds,", model_version="test", analysed_at=timezone.now()
+    )
+
+    [item] = rising_customer_topics(org.alpha, week, week + dt.timedelta(days=7))
+    assert (str(item.label), item.this_week, item.last_week) == ("Late parcels", 4, 1)
+    assert rising_customer_topics(org.beta, week, week + dt.timedelta(days=7)) == []
+
+    org.alice.locale = "it"
+    org.alice.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert digest.send_weekly_digests(today) == 2  # alice and lenny: team Alpha
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "Late parcels: 4" in bodies["lenny@example.com"]
+    assert "Customer topics" in bodies["lenny@example.com"]
+    assert "Pacchi in ritardo: 4" in bodies["alice@example.com"]
+    assert "Late parcels" not in bodies["alice@example.com"]
+    assert "App login" not in bodies["lenny@example.com"]  # fewer than the week before
+
+
+def test_the_scheduled_sweep_sends_last_weeks_digest(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    from everyweek.core.schedule import DEFAULT_SCHEDULE
+
+    job = next(j for j in DEFAULT_SCHEDULE if j.name == "servicedesk_sweep")
+    assert job.target == "command:servicedesk_sweep" and job.enabled
+    d = it_desk(org, calendar=False)
+    _week(org, d, digest.last_full_week(timezone.now().date()), {d.laptop: 2})
+    mail.outbox.clear()
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("servicedesk_sweep", stdout=out)
+    assert "digests=2" in out.getvalue()
+    digests = [m for m in mail.outbox if m.subject.startswith("What is rising")]
+    assert sorted(m.to[0] for m in digests) == ["iris@example.com", "ivan@example.com"]
+    assert all("New laptop: 2" in m.body for m in digests)
