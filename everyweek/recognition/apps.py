@@ -11,7 +11,8 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from everyweek.core import home
-        from everyweek.recognition import panels
+        from everyweek.recognition import indices, panels, performers
 
         home.register(home.Panel("recognition/panels/praise_to_thank.html", panels.praise_panel, 5))
         home.register(home.Panel("recognition/panels/for_you.html", panels.for_you_panel, 6))
+        indices.register_top_performer_source(performers.source)
