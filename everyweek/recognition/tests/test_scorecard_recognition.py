@@ -382,3 +382,34 @@ def test_the_header_shows_unread_notifications_in_one_query(org: Any) -> None:
 def test_period_labels_are_the_scorecards(org: Any) -> None:
     period = Period("week", LAST_WEEK, LAST_WEEK + dt.timedelta(days=7))
     assert performers.last_closed_period("week", TODAY) == period
+
+
+def test_the_api_lists_top_performers_and_metric_goals(scored: Any) -> None:
+    from django.test import Client
+
+    from everyweek.api.models import TokenScope
+    from everyweek.api.services import create_token
+
+    _rule(top_n=1)
+    TeamGoal.objects.create(
+        team=scored.alpha,
+        title="CSAT",
+        target=100,
+        metric="csat",
+        metric_target=4.5,
+        starts_on=LAST_WEEK,
+        due=TODAY,
+    )
+    _token, secret = create_token(
+        actor=scored.alice, owner=scored.alice, name="t", scope=TokenScope.READ
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert Client().get("/api/recognition/top-performers").status_code == 401
+    with time_machine.travel(dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC), tick=False):
+        body = Client().get("/api/recognition/top-performers", **headers).json()
+    assert [(row["person"]["id"], row["rank"], row["metric"]) for row in body] == [
+        (scored.alice.pk, 1, "csat")
+    ]
+    goals = Client().get("/api/recognition/goals", **headers).json()
+    items = goals["items"] if isinstance(goals, dict) else goals
+    assert items[0]["metric"] == "csat" and items[0]["metric_target"] == 4.5
