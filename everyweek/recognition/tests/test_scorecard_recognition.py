@@ -403,7 +403,7 @@ def test_the_api_lists_top_performers_and_metric_goals(scored: Any) -> None:
     _token, secret = create_token(
         actor=scored.alice, owner=scored.alice, name="t", scope=TokenScope.READ
     )
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert Client().get("/api/recognition/top-performers").status_code == 401
     with time_machine.travel(dt.datetime(2026, 3, 11, 10, tzinfo=dt.UTC), tick=False):
         body = Client().get("/api/recognition/top-performers", **headers).json()
