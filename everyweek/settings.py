@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "everyweek.core.context_processors.navigation",
+                "everyweek.recognition.context_processors.unread_notifications",
             ],
         },
     }

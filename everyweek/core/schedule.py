@@ -211,6 +211,20 @@ DEFAULT_SCHEDULE: tuple[Job, ...] = (
         _("Remind leaders of service anniversaries two weeks ahead."),
     ),
     Job(
+        "record_top_performers",
+        "task:everyweek.recognition.tasks.record_top_performers",
+        "daily 06:30",
+        _("Keep each closed period's top service performers and tell them and their leaders."),
+    ),
+    Job(
+        "check_metric_goals",
+        "task:everyweek.recognition.tasks.check_metric_goals",
+        "1h",
+        _(
+            "Measure the team goals set on scorecard metrics; announce the dare when one is reached."
+        ),
+    ),
+    Job(
         "listening_reminders",
         "task:everyweek.listening.tasks.remind_leaders",
         "daily 09:00",

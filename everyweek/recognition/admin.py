@@ -14,6 +14,8 @@ from everyweek.recognition.models import (
     Redemption,
     Reward,
     TeamGoal,
+    TopPerformerResult,
+    TopPerformerRule,
 )
 
 
@@ -91,7 +93,28 @@ class RaffleAdmin(admin.ModelAdmin[Raffle]):
 
 @admin.register(TeamGoal)
 class TeamGoalAdmin(admin.ModelAdmin[TeamGoal]):
-    list_display = ["title", "team", "progress", "target", "reached_at"]
+    list_display = ["title", "team", "metric", "progress", "target", "reached_at"]
+    readonly_fields = ["metric_value", "measured_at"]
+
+
+@admin.register(TopPerformerRule)
+class TopPerformerRuleAdmin(admin.ModelAdmin[TopPerformerRule]):
+    list_display = ["name", "metric", "period", "top_n", "threshold", "min_volume", "team"]
+    list_filter = ["is_active", "period"]
+
+
+@admin.register(TopPerformerResult)
+class TopPerformerResultAdmin(admin.ModelAdmin[TopPerformerResult]):
+    """Places are kept by the scheduled job; here they are only looked at."""
+
+    list_display = ["rule", "period_start", "rank", "person", "value", "volume"]
+    list_filter = ["rule"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: TopPerformerResult | None = None) -> bool:
+        return False
 
 
 @admin.register(Badge)

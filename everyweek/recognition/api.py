@@ -21,7 +21,7 @@ from everyweek.api.pagination import paginated
 from everyweek.api.schemas import NamedRef, PersonRef
 from everyweek.core.access import visible_people
 from everyweek.people.models import PartnerOrganisation, Person, Team
-from everyweek.recognition import programmes, selectors, services
+from everyweek.recognition import performers, programmes, selectors, services
 from everyweek.recognition.models import (
     AwardProgramme,
     Commendation,
@@ -347,6 +347,22 @@ class GoalOut(Schema):
     dare: str
     due: dt.date | None
     reached_at: dt.datetime | None
+    metric: str = Field(description="Scorecard metric key; empty for a goal counted by hand.")
+    metric_target: float | None
+    starts_on: dt.date | None
+    metric_value: float | None = Field(description="The latest scheduled measurement.")
+    measured_at: dt.datetime | None
+
+
+class TopPerformerOut(Schema):
+    rule: str
+    metric: str
+    period_start: dt.date
+    period_end: dt.date = Field(description="Exclusive, as scorecard periods.")
+    rank: int
+    person: PersonRef
+    value: float
+    volume: int
 
 
 @router.get("/awards", response=list[AwardOut], summary="Awards and their published winners")
@@ -389,3 +405,25 @@ def list_goals(request: HttpRequest) -> QuerySet[TeamGoal]:
     person = caller(request)
     teams = visible_people(person).values("team_id")
     return TeamGoal.objects.filter(team_id__in=teams).select_related("team")
+
+
+@router.get(
+    "/top-performers",
+    response=list[TopPerformerOut],
+    summary="Top service performers of each rule's last closed period",
+)
+def list_top_performers(request: HttpRequest) -> list[dict[str, object]]:
+    caller(request)
+    return [
+        {
+            "rule": place.rule.name,
+            "metric": place.rule.metric,
+            "period_start": place.period.start,
+            "period_end": place.period.end,
+            "rank": place.rank,
+            "person": place.person,
+            "value": place.value,
+            "volume": place.volume,
+        }
+        for place in performers.latest_places()
+    ]

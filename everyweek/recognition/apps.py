@@ -11,8 +11,9 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from everyweek.core import home
-        from everyweek.recognition import career_metrics, panels
+        from everyweek.recognition import career_metrics, indices, panels, performers
 
         home.register(home.Panel("recognition/panels/praise_to_thank.html", panels.praise_panel, 5))
         home.register(home.Panel("recognition/panels/for_you.html", panels.for_you_panel, 6))
         career_metrics.register()
+        indices.register_top_performer_source(performers.source)

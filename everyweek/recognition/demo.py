@@ -35,6 +35,7 @@ from everyweek.recognition.models import (
     Reward,
     Score,
     TeamGoal,
+    TopPerformerRule,
     Visibility,
 )
 
@@ -102,7 +103,7 @@ def generate_recognition(rng: random.Random, *, days: int = 365) -> dict[str, in
         return {"kudos": 0, "commendations": 0}
     created_before: dict[type[models.Model], int] = {
         model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # type: ignore[attr-defined]
-        for model in (CompanyValue, Reward, AwardProgramme, Raffle, Badge)
+        for model in (CompanyValue, Reward, AwardProgramme, Raffle, Badge, TopPerformerRule)
     }
     values = [
         CompanyValue.objects.get_or_create(name=name, defaults={"description": text})[0]
@@ -214,6 +215,7 @@ def generate_recognition(rng: random.Random, *, days: int = 365) -> dict[str, in
         "awards": _awards(rng, service or people, people, today),
         "goals": _goals(rng, service_teams, people),
         "raffles": _raffle(rng, people),
+        "rules": _top_performer_rules(),
     }
     _register(created_before)
     return counts
@@ -300,6 +302,21 @@ def _goals(rng: random.Random, teams: list[Team], people: list[Person]) -> int:
             dare=rng.choice(dares),
             reached_at=timezone.now() - dt.timedelta(days=3) if reached else None,
         )
+    if teams:
+        # One goal on the scorecards, measured from the rollups: this month's satisfaction.
+        today = timezone.localdate()
+        first = today.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        TeamGoal.objects.create(
+            team=teams[0],
+            title="Customer satisfaction 4.5 this month",
+            target=100,
+            metric="csat",
+            metric_target=4.5,
+            starts_on=first,
+            due=last,
+            dare=rng.choice(dares),
+        )
     badge, _created = Badge.objects.get_or_create(
         name="Queue hero", defaults={"emoji": "🦸", "description": "Covered the queue for others."}
     )
@@ -307,6 +324,27 @@ def _goals(rng: random.Random, teams: list[Team], people: list[Person]) -> int:
         [BadgeAward(badge=badge, person=p) for p in rng.sample(people, min(5, len(people)))]
     )
     return len(teams)
+
+
+def _top_performer_rules() -> int:
+    """Top service performers on a par with sales: the month's best rated, the week's fastest
+    to answer. They are measured from the scorecard rollups, live until the job keeps them."""
+    TopPerformerRule.objects.create(
+        name="Customer satisfaction stars of the month",
+        metric="csat",
+        period="month",
+        top_n=3,
+        min_volume=10,
+    )
+    TopPerformerRule.objects.create(
+        name="First-response champions of the week",
+        metric="first_response",
+        period="week",
+        top_n=3,
+        threshold=80,
+        min_volume=20,
+    )
+    return 2
 
 
 def _raffle(rng: random.Random, people: list[Person]) -> int:

@@ -6,7 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from everyweek.people.models import PartnerOrganisation, Person, Team
-from everyweek.recognition.models import CompanyValue, Visibility
+from everyweek.recognition.models import (
+    CompanyValue,
+    TopPerformerRule,
+    Visibility,
+    metric_choices,
+)
 
 
 class KudosForm(forms.Form):
@@ -122,8 +127,17 @@ class RaffleForm(forms.Form):
 class GoalForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     title = forms.CharField(label=_("Goal"), max_length=160)
-    target = forms.IntegerField(label=_("Target"), min_value=1)
+    metric = forms.ChoiceField(
+        label=_("On a scorecard metric"),
+        required=False,
+        help_text=_("Leave empty for a goal you count by hand."),
+    )
+    metric_target = forms.FloatField(label=_("Metric target"), required=False)
+    target = forms.IntegerField(label=_("Target (counted by hand)"), min_value=1, required=False)
     dare = forms.CharField(label=_("Your dare when it is reached"), max_length=300, required=False)
+    starts_on = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     due = forms.DateField(
         label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -131,3 +145,27 @@ class GoalForm(forms.Form):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["metric"].choices = [("", "—"), *metric_choices()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("metric"):
+            if data.get("metric_target") is None:
+                self.add_error("metric_target", _("Give the value to reach."))
+            if not data.get("starts_on") or not data.get("due"):
+                raise forms.ValidationError(_("A metric goal needs a start and a due date."))
+        elif not data.get("target"):
+            self.add_error("target", _("Give the number to reach."))
+        return data
+
+
+class TopPerformerRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = TopPerformerRule
+        fields = ["name", "metric", "period", "top_n", "threshold", "min_volume", "team"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("top_n") and data.get("threshold") is None:
+            raise forms.ValidationError(_("Give how many win, a threshold, or both."))
+        return data

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from everyweek.people.models import DepartmentKind, Person
 from everyweek.recognition.models import (
@@ -134,10 +134,23 @@ def trend(
 
 # --- Top performers and parity with sales ----------------------------------------------------
 
-# Scorecards (another app) can register a function that names each period's top service
-# performers: fn(period_start, period_end) -> list[Person]. The recognition pages show them
-# beside the awards; until one is registered the list is simply empty.
-TopPerformerSource = Callable[[dt.date, dt.date], list[Person]]
+
+@dataclass
+class TopPerformer:
+    """One name on the top-performer list, with what they topped when the source says."""
+
+    person: Person
+    title: str = ""
+    value: str = ""
+    period: str = ""
+    result_id: int | None = None  # a kept place a leader can turn into kudos
+    thanked: bool = False
+
+
+# A source names each period's top service performers: fn(period_start, period_end) ->
+# list[Person | TopPerformer]. recognition.performers registers the scorecard rules' source;
+# the pages show them beside the awards, and the list is empty until one is registered.
+TopPerformerSource = Callable[[dt.date, dt.date], Sequence[Person | TopPerformer]]
 _TOP_PERFORMER_SOURCES: list[TopPerformerSource] = []
 
 
@@ -146,56 +159,147 @@ def register_top_performer_source(source: TopPerformerSource) -> None:
         _TOP_PERFORMER_SOURCES.append(source)
 
 
-def top_performers(start: dt.date, end: dt.date) -> list[Person]:
-    found: list[Person] = []
+def top_performers(start: dt.date, end: dt.date) -> list[TopPerformer]:
+    found: list[TopPerformer] = []
+    seen: set[tuple[int, str, str]] = set()
     for source in _TOP_PERFORMER_SOURCES:
-        found.extend(p for p in source(start, end) if p not in found)
+        for item in source(start, end):
+            entry = item if isinstance(item, TopPerformer) else TopPerformer(person=item)
+            key = (entry.person.pk, entry.title, entry.period)
+            if key not in seen:
+                seen.add(key)
+                found.append(entry)
     return found
 
 
 @dataclass
 class Parity:
+    """Recognition and rewards that reached one kind of department in a period."""
+
     kind: str
     label: str
     people: int
-    kudos_per_person: float
-    points_per_person: float
-    awards_won: int
+    recognised: int = 0  # people recognised at least once (kudos or thanked praise)
+    kudos: int = 0
+    praise_thanked: int = 0
+    awards_won: int = 0
+    badges: int = 0
+    top_places: int = 0
+    points_awarded: int = 0  # earned through kudos, net of kudos withdrawn
+    points_redeemed: int = 0  # spent on rewards, net of refunds
+
+    def _per_person(self, value: int) -> float:
+        return round(value / self.people, 1) if self.people else 0.0
+
+    @property
+    def kudos_per_person(self) -> float:
+        return self._per_person(self.kudos)
+
+    @property
+    def points_per_person(self) -> float:
+        return self._per_person(self.points_awarded)
+
+    @property
+    def redeemed_per_person(self) -> float:
+        return self._per_person(self.points_redeemed)
+
+    @property
+    def recognised_share(self) -> float | None:
+        return round(100 * self.recognised / self.people, 1) if self.people else None
 
 
 def parity(now: dt.datetime, days: int = 365) -> list[Parity]:
-    """Recognition and rewards that reached service people, beside sales, per head."""
+    """Recognition and rewards per kind of department (service first, sales beside it, then any
+    other kind with people), over the last `days`: one grouped query per measure."""
+    from everyweek.recognition.models import BadgeAward, TopPerformerResult
+
     since = now - dt.timedelta(days=days)
-    rows = []
-    for kind in (DepartmentKind.SERVICE, DepartmentKind.SALES):
-        people = Person.objects.filter(is_active=True, department__kind=kind)
-        count = people.count()
-        kudos = Kudos.objects.filter(
-            recipient__in=people, withdrawn_at__isnull=True, created_at__gte=since
+    active = {"is_active": True, "department__isnull": False}
+    rows: dict[str, Parity] = {
+        kind.value: Parity(kind=kind.value, label=str(kind.label), people=0)
+        for kind in (DepartmentKind.SERVICE, DepartmentKind.SALES)
+    }
+
+    def row(kind: str) -> Parity:
+        if kind not in rows:
+            rows[kind] = Parity(kind=kind, label=str(DepartmentKind(kind).label), people=0)
+        return rows[kind]
+
+    for entry in Person.objects.filter(**active).values("department__kind").annotate(n=Count("pk")):
+        row(entry["department__kind"]).people = entry["n"]
+    recognised: set[tuple[str, int]] = set()
+    for entry in (
+        Kudos.objects.filter(
+            **{f"recipient__{k}": v for k, v in active.items()},
+            withdrawn_at__isnull=True,
+            created_at__gte=since,
+            created_at__lt=now,
         )
-        points = (
-            PointsEntry.objects.filter(
-                person__in=people,
-                account=PointsAccount.EARNED,
-                kind=PointsKind.RECEIVED,
-                created_at__gte=since,
-            ).aggregate(total=Sum("amount"))["total"]
-            or 0
+        .values("recipient_id", "recipient__department__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        kind = entry["recipient__department__kind"]
+        row(kind).kudos += entry["n"]
+        recognised.add((kind, entry["recipient_id"]))
+    for entry in (
+        Commendation.objects.filter(
+            **{f"agent__{k}": v for k, v in active.items()},
+            thanked_at__gte=since,
+            thanked_at__lt=now,
         )
-        awards = Nomination.objects.filter(
-            nominee__in=people,
-            rank__isnull=False,
-            programme__published_at__gte=since,
-            rank__lte=F("programme__winners"),
-        ).count()
-        rows.append(
-            Parity(
-                kind=str(kind),
-                label=str(kind.label),
-                people=count,
-                kudos_per_person=round(kudos.count() / count, 1) if count else 0.0,
-                points_per_person=round(points / count, 1) if count else 0.0,
-                awards_won=awards,
-            )
+        .values("agent_id", "agent__department__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        kind = entry["agent__department__kind"]
+        row(kind).praise_thanked += entry["n"]
+        recognised.add((kind, entry["agent_id"]))
+    for kind, _pk in recognised:
+        row(kind).recognised += 1
+    for entry in (
+        PointsEntry.objects.filter(
+            **{f"person__{k}": v for k, v in active.items()},
+            account=PointsAccount.EARNED,
+            created_at__gte=since,
+            created_at__lt=now,
         )
-    return rows
+        .values("person__department__kind")
+        .annotate(
+            awarded=Sum("amount", filter=Q(kind__in=[PointsKind.RECEIVED, PointsKind.RETURNED])),
+            redeemed=Sum("amount", filter=Q(kind__in=[PointsKind.REDEEMED, PointsKind.REFUND])),
+        )
+        .order_by()
+    ):
+        target = row(entry["person__department__kind"])
+        target.points_awarded = entry["awarded"] or 0
+        target.points_redeemed = -(entry["redeemed"] or 0)
+    counted = (
+        (
+            Nomination.objects.filter(
+                rank__isnull=False,
+                programme__published_at__gte=since,
+                programme__published_at__lt=now,
+                rank__lte=F("programme__winners"),
+            ),
+            "nominee",
+            "awards_won",
+        ),
+        (BadgeAward.objects.filter(awarded_at__gte=since, awarded_at__lt=now), "person", "badges"),
+        (
+            TopPerformerResult.objects.filter(
+                period_start__gte=since.date(), period_end__lte=now.date() + dt.timedelta(days=1)
+            ),
+            "person",
+            "top_places",
+        ),
+    )
+    for queryset, path, attribute in counted:
+        for entry in (
+            queryset.filter(**{f"{path}__{k}": v for k, v in active.items()})
+            .values(f"{path}__department__kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            setattr(row(entry[f"{path}__department__kind"]), attribute, entry["n"])
+    return list(rows.values())

@@ -5,6 +5,8 @@ Points are a ledger (PointsEntry rows); a balance is always a sum, never a store
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -485,8 +487,25 @@ class RaffleTicket(models.Model):
 # --- Goals and badges --------------------------------------------------------------------
 
 
+def metric_choices() -> list[tuple[str, Any]]:
+    """The scorecard metrics catalogue, as choices (a callable: migrations need no copy)."""
+    from everyweek.scorecards.metrics import METRICS
+
+    return [(m.key, m.label) for m in METRICS]
+
+
+class PeriodKind(models.TextChoices):
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+
+
 class TeamGoal(models.Model):
-    """A team stretch goal with a leader's dare for when it is reached."""
+    """A team stretch goal with a leader's dare for when it is reached.
+
+    Either counted by hand (`target`, `progress`) or on a scorecard metric (`metric`,
+    `metric_target`) over `starts_on`..`due`, measured from the rollups.
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=160)
@@ -498,18 +517,68 @@ class TeamGoal(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reached_at = models.DateTimeField(_("reached"), null=True, blank=True)
+    metric = models.CharField(
+        _("scorecard metric"), max_length=40, blank=True, choices=metric_choices
+    )
+    metric_target = models.FloatField(_("metric target"), null=True, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    # The latest measurement (the scheduled check writes it); pages measure live.
+    metric_value = models.FloatField(_("measured value"), null=True, blank=True)
+    measured_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["reached_at", "due", "pk"]
         verbose_name = _("team goal")
         verbose_name_plural = _("team goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(metric="")
+                | Q(
+                    metric_target__isnull=False,
+                    starts_on__isnull=False,
+                    due__isnull=False,
+                    due__gte=models.F("starts_on"),
+                ),
+                name="recognition_metric_goal_has_window",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     @property
+    def metric_info(self) -> Any:
+        from everyweek.scorecards.metrics import CATALOGUE
+
+        return CATALOGUE.get(self.metric) if self.metric else None
+
+    @property
     def percent(self) -> int:
-        return min(100, round(100 * self.progress / self.target)) if self.target else 0
+        metric = self.metric_info
+        if metric is None:
+            return min(100, round(100 * self.progress / self.target)) if self.target else 0
+        value, target = self.metric_value, self.metric_target
+        if value is None or target is None:
+            return 0
+        if metric.higher_is_better:
+            share = value / target if target > 0 else (1.0 if value >= target else 0.0)
+        else:
+            share = target / value if value > 0 else 1.0
+        return max(0, min(100, round(100 * share)))
+
+    @property
+    def value_display(self) -> str:
+        from everyweek.scorecards.metrics import format_value
+
+        metric = self.metric_info
+        return format_value(metric, self.metric_value) if metric else str(self.progress)
+
+    @property
+    def target_display(self) -> str:
+        from everyweek.scorecards.metrics import format_value
+
+        metric = self.metric_info
+        return format_value(metric, self.metric_target) if metric else str(self.target)
 
 
 class Badge(models.Model):
@@ -558,3 +627,86 @@ class MilestoneReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}"
+
+
+# --- Top performers ----------------------------------------------------------------------
+
+
+class TopPerformerRule(models.Model):
+    """Who tops a scorecard metric each closed period, on a par with sales leaderboards.
+
+    The best `top_n` agents (and/or everyone beyond `threshold`) among those with at least
+    `min_volume` interactions (survey answers, for customer metrics) in the period.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    metric = models.CharField(_("scorecard metric"), max_length=40, choices=metric_choices)
+    period = models.CharField(
+        _("period"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH
+    )
+    top_n = models.PositiveSmallIntegerField(
+        _("how many"), null=True, blank=True, default=3, help_text=_("Empty: no limit.")
+    )
+    threshold = models.FloatField(
+        _("threshold"),
+        null=True,
+        blank=True,
+        help_text=_("Only agents at or beyond this value (below it, where lower is better)."),
+    )
+    min_volume = models.PositiveIntegerField(_("minimum volume"), default=20)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="top_performer_rules",
+        help_text=_("Empty: every service team of the organisation."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("top-performer rule")
+        verbose_name_plural = _("top-performer rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(top_n__isnull=False) | Q(threshold__isnull=False),
+                name="recognition_rule_picks_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopPerformerResult(models.Model):
+    """One place of a rule in one closed period, kept so it can be thanked and looked back on."""
+
+    rule = models.ForeignKey(TopPerformerRule, on_delete=models.CASCADE, related_name="results")
+    period_start = models.DateField()
+    period_end = models.DateField()  # exclusive, as scorecard periods
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="top_performer_results"
+    )
+    rank = models.PositiveSmallIntegerField()
+    value = models.FloatField()
+    volume = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    kudos = models.ForeignKey(
+        Kudos, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-period_start", "rule", "rank"]
+        verbose_name = _("top performer")
+        verbose_name_plural = _("top performers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "period_start", "person"], name="recognition_top_once_a_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} #{self.rank} {self.person}"

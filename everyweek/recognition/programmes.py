@@ -34,6 +34,8 @@ from everyweek.recognition.models import (
     TeamGoal,
 )
 from everyweek.recognition.services import RecognitionError, notify
+from everyweek.scorecards.metrics import ADHERENCE_METRICS, CATALOGUE, add_totals, empty_totals
+from everyweek.scorecards.selectors import team_daily_totals
 
 # --- Awards ------------------------------------------------------------------------------
 
@@ -242,25 +244,75 @@ def _leads_team(actor: Person, team: Team) -> bool:
     return actor.role == Role.LEAD and actor.team_id == team.pk
 
 
+def goal_teams(actor: Person) -> Any:
+    """The teams whose goals `actor` may set and update."""
+    teams = Team.objects.all()
+    if is_admin(actor) or actor.role == Role.EXECUTIVE:
+        return teams
+    if actor.role == Role.MANAGER and actor.department_id:
+        return teams.filter(department_id=actor.department_id)
+    if actor.role == Role.LEAD and actor.team_id:
+        return teams.filter(pk=actor.team_id)
+    return teams.none()
+
+
 @transaction.atomic
 def set_goal(
     *,
     actor: Person,
     team: Team,
     title: str,
-    target: int,
+    target: int = 0,
     dare: str = "",
     due: dt.date | None = None,
+    metric: str = "",
+    metric_target: float | None = None,
+    starts_on: dt.date | None = None,
 ) -> TeamGoal:
+    """A goal counted by hand (`target`), or on a scorecard metric over starts_on..due."""
     if not _leads_team(actor, team):
         raise PermissionDenied
-    if target <= 0:
+    if metric:
+        if metric not in CATALOGUE:
+            raise RecognitionError(_("Choose a metric from the scorecards."))
+        if metric_target is None or starts_on is None or due is None:
+            raise RecognitionError(_("A metric goal needs a target value, a start and a due date."))
+        if due < starts_on:
+            raise RecognitionError(_("The due date comes after the start."))
+        # The hand counter then follows the measured share of the target, in percent.
+        target = 100
+    elif target <= 0:
         raise RecognitionError(_("A target must be above zero."))
     goal = TeamGoal.objects.create(
-        team=team, title=title, target=target, dare=dare, due=due, created_by=actor
+        team=team,
+        title=title,
+        target=target,
+        dare=dare,
+        due=due,
+        created_by=actor,
+        metric=metric,
+        metric_target=metric_target if metric else None,
+        starts_on=starts_on if metric else None,
     )
-    audit.record(actor, "goal.create", goal, {"target": target, "dare": dare})
+    audit.record(
+        actor,
+        "goal.create",
+        goal,
+        {"target": target, "dare": dare, "metric": metric, "metric_target": metric_target},
+    )
     return goal
+
+
+def _announce_reached(goal: TeamGoal) -> None:
+    for member in Person.objects.filter(team=goal.team, is_active=True):
+        notify(
+            member,
+            "goal",
+            _("Goal reached: %(goal)s! The dare: %(dare)s"),
+            reverse("recognition:goals"),
+            goal=goal.title,
+            dare=goal.dare or "—",
+        )
 
 
 @transaction.atomic
@@ -269,6 +321,8 @@ def record_progress(*, actor: Person, goal: TeamGoal, progress: int) -> TeamGoal
     locked = TeamGoal.objects.select_for_update().select_related("team").get(pk=goal.pk)
     if not _leads_team(actor, locked.team):
         raise PermissionDenied
+    if locked.metric:
+        raise RecognitionError(_("This goal is measured from the scorecards."))
     changes = audit.diff(locked, {"progress": max(0, progress)})
     locked.progress = max(0, progress)
     reached_now = locked.reached_at is None and locked.progress >= locked.target
@@ -276,17 +330,78 @@ def record_progress(*, actor: Person, goal: TeamGoal, progress: int) -> TeamGoal
         locked.reached_at = timezone.now()
     locked.save(update_fields=["progress", "reached_at"])
     if reached_now:
-        for member in Person.objects.filter(team=locked.team, is_active=True):
-            notify(
-                member,
-                "goal",
-                _("Goal reached: %(goal)s! The dare: %(dare)s"),
-                reverse("recognition:goals"),
-                goal=locked.title,
-                dare=locked.dare or "—",
-            )
+        _announce_reached(locked)
     audit.record(actor, "goal.progress", locked, changes)
     return locked
+
+
+def metric_goal_met(goal: TeamGoal, today: dt.date) -> bool:
+    """A count that can only grow (praise, volume) is reached the moment it hits the target;
+    a rate or an average only counts once its window has closed, so one good morning does not
+    trigger the dare."""
+    metric = goal.metric_info
+    if metric is None or goal.metric_value is None or goal.metric_target is None:
+        return False
+    value, target = goal.metric_value, goal.metric_target
+    meets = value >= target if metric.higher_is_better else value <= target
+    cumulative = metric.unit == "count" and metric.higher_is_better
+    return meets and (cumulative or (goal.due is not None and today > goal.due))
+
+
+def measure_goals(goals: list[TeamGoal], today: dt.date | None = None) -> list[TeamGoal]:
+    """Sets `metric_value` (in memory) and `reached_live` on each goal, from the team rollups:
+    one grouped query (two for schedule metrics) for any number of goals and windows."""
+    today = today or timezone.localdate()
+    measured = [g for g in goals if g.metric_info and g.starts_on and g.due]
+    for goal in goals:
+        goal.reached_live = goal.reached_at is not None  # type: ignore[attr-defined]
+    if not measured:
+        return goals
+    start = min(g.starts_on for g in measured if g.starts_on)
+    end = max(g.due for g in measured if g.due) + dt.timedelta(days=1)
+    daily = team_daily_totals(
+        sorted({g.team_id for g in measured}),
+        start,
+        end,
+        with_adherence=any(g.metric in ADHERENCE_METRICS for g in measured),
+    )
+    for goal in measured:
+        totals = empty_totals()
+        for day, row in daily.get(goal.team_id, []):
+            if goal.starts_on and goal.due and goal.starts_on <= day <= goal.due:
+                add_totals(totals, row)
+        goal.metric_value = goal.metric_info.compute(totals)
+        goal.reached_live = goal.reached_at is not None or metric_goal_met(goal, today)  # type: ignore[attr-defined]
+    return goals
+
+
+def check_metric_goals(today: dt.date | None = None) -> int:
+    """The scheduled check: store each open metric goal's measurement; when one is reached, the
+    team hears it with the dare. Goals are looked at until a week after their due date, for
+    figures that arrive late."""
+    today = today or timezone.localdate()
+    goals = list(
+        TeamGoal.objects.exclude(metric="")
+        .filter(reached_at__isnull=True, starts_on__lte=today, due__gte=today - dt.timedelta(7))
+        .select_related("team")
+    )
+    measure_goals(goals, today)
+    reached = 0
+    now = timezone.now()
+    for goal in goals:
+        goal.measured_at = now
+        goal.progress = goal.percent
+        fields = ["metric_value", "measured_at", "progress"]
+        if goal.reached_live:  # type: ignore[attr-defined]
+            goal.reached_at = now
+            fields.append("reached_at")
+        with transaction.atomic():
+            goal.save(update_fields=fields)
+            if goal.reached_at:
+                reached += 1
+                _announce_reached(goal)
+                audit.record(None, "goal.reached", goal, {"value": goal.metric_value})
+    return reached
 
 
 @transaction.atomic

@@ -23,3 +23,17 @@ def remind_milestones() -> int:
     from everyweek.recognition.programmes import remind_milestones as remind
 
     return remind()
+
+
+@task()
+def record_top_performers() -> int:
+    from everyweek.recognition.performers import record_closed_periods
+
+    return record_closed_periods()
+
+
+@task()
+def check_metric_goals() -> int:
+    from everyweek.recognition.programmes import check_metric_goals as check
+
+    return check()

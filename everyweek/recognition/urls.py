@@ -48,6 +48,17 @@ urlpatterns = [
         "recognition/goals/<int:pk>/progress/", views_programmes.goal_progress, name="goal-progress"
     ),
     path("recognition/indices/", views_programmes.indices_page, name="indices"),
+    path("recognition/parity/", views_programmes.parity_page, name="parity"),
+    path(
+        "recognition/top-performers/",
+        views_programmes.top_performers_page,
+        name="top-performers",
+    ),
+    path(
+        "recognition/top-performers/<int:pk>/thank/",
+        views_programmes.top_performer_thank,
+        name="top-performer-thank",
+    ),
     # Customers (no sign-in; the signed link names the person or team)
     path("thank/<str:token>/", views.public_kudos, name="public-kudos"),
 ]

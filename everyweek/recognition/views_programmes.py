@@ -16,14 +16,22 @@ from django.views.decorators.http import require_POST
 from everyweek.core.access import WIDE_ROLES, is_admin, is_leader, visible_people
 from everyweek.core.decorators import leader_required
 from everyweek.people.models import Person, Role, Team
-from everyweek.recognition import certificates, indices, programmes
+from everyweek.recognition import certificates, indices, performers, programmes
 from everyweek.recognition.forms import (
+    GoalForm,
     GoalProgressForm,
     NominationForm,
     RaffleForm,
     ScoreForm,
+    TopPerformerRuleForm,
 )
-from everyweek.recognition.models import AwardProgramme, Nomination, Raffle, TeamGoal
+from everyweek.recognition.models import (
+    AwardProgramme,
+    Nomination,
+    Raffle,
+    TeamGoal,
+    TopPerformerResult,
+)
 from everyweek.recognition.panels import me
 from everyweek.recognition.services import RecognitionError
 
@@ -35,7 +43,13 @@ def award_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "recognition/award_list.html",
-        {"programmes": AwardProgramme.objects.all()[:50], "now": timezone.now()},
+        {
+            "programmes": AwardProgramme.objects.all()[:50],
+            "now": timezone.now(),
+            "top_performers": indices.top_performers(
+                timezone.localdate() - dt.timedelta(days=90), timezone.localdate()
+            ),
+        },
     )
 
 
@@ -191,12 +205,38 @@ def goals(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(team_id=user.team_id)
         else:
             qs = qs.none()
+    teams = programmes.goal_teams(user) if is_leader(user) else None
+    form = GoalForm(request.POST or None, teams=teams) if teams is not None else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                programmes.set_goal(
+                    actor=user,
+                    team=data["team"],
+                    title=data["title"],
+                    target=data.get("target") or 0,
+                    dare=data["dare"],
+                    due=data["due"],
+                    metric=data["metric"],
+                    metric_target=data["metric_target"],
+                    starts_on=data["starts_on"],
+                )
+            except RecognitionError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, gettext("Goal set."))
+                return redirect("recognition:goals")
+    shown = programmes.measure_goals(list(qs[:100]))
     return render(
         request,
         "recognition/goals.html",
         {
-            "goals": qs[:100],
-            "form": GoalProgressForm(),
+            "goals": shown,
+            "form": form,
+            "progress_form": GoalProgressForm(),
             "badges": user.badges.select_related("badge"),
         },
     )
@@ -214,6 +254,8 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except PermissionDenied as exc:
             raise Http404 from exc
+        except RecognitionError as exc:
+            messages.error(request, " ".join(exc.messages))
     return redirect("recognition:goals")
 
 
@@ -249,10 +291,82 @@ def indices_page(request: HttpRequest) -> HttpResponse:
             "trend": indices.trend(people, now),
             "rows": rows,
             "milestones": programmes.upcoming_anniversaries(people, timezone.localdate(), 60),
-            # Organisation-wide figures, per head: for executives and admins.
-            "parity": indices.parity(now) if user.role in WIDE_ROLES else None,
             "top_performers": indices.top_performers(
                 timezone.localdate() - dt.timedelta(days=90), timezone.localdate()
             ),
         },
     )
+
+
+PARITY_DAYS = (30, 90, 365)
+
+
+@leader_required
+def parity_page(request: HttpRequest) -> HttpResponse:
+    """Recognition and rewards per kind of department: per-head figures without names, for
+    every leader (agents do not see it)."""
+    try:
+        days = int(request.GET.get("days", "365"))
+    except ValueError:
+        days = 365
+    if days not in PARITY_DAYS:
+        days = 365
+    return render(
+        request,
+        "recognition/parity.html",
+        {"rows": indices.parity(timezone.now(), days), "days": days, "choices": PARITY_DAYS},
+    )
+
+
+# --- Top performers ----------------------------------------------------------------------
+
+
+@login_required
+def top_performers_page(request: HttpRequest) -> HttpResponse:
+    """The last closed period's top performers of every rule, and the places kept before."""
+    user = me(request)
+    form = TopPerformerRuleForm(request.POST or None) if is_admin(user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                performers.create_rule(actor=user, **form.cleaned_data)
+            except RecognitionError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, gettext("Rule saved."))
+                return redirect("recognition:top-performers")
+    places = performers.latest_places()
+    current = {p.result.pk for p in places if p.result}
+    history = (
+        TopPerformerResult.objects.exclude(pk__in=current)
+        .select_related("rule", "person")
+        .order_by("-period_start", "rule__name", "rank")[:50]
+    )
+    commendable: set[int] = set()
+    if is_leader(user):
+        ids = {p.person.pk for p in places if p.result and not p.result.kudos_id}
+        commendable = set(
+            visible_people(user).filter(pk__in=ids).exclude(pk=user.pk).values_list("pk", flat=True)
+        )
+    return render(
+        request,
+        "recognition/top_performers.html",
+        {"places": places, "history": history, "commendable": commendable, "form": form},
+    )
+
+
+@leader_required
+@require_POST
+def top_performer_thank(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_or_404(TopPerformerResult, pk=pk)
+    try:
+        kudos = performers.commend(actor=me(request), result=result)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except RecognitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("recognition:top-performers")
+    messages.success(request, gettext("Kudos sent."))
+    return redirect("recognition:kudos", kudos.pk)

@@ -251,6 +251,13 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 CATALOGUE: dict[str, Metric] = {m.key: m for m in METRICS}
+# The metrics that read the workforce schedule, so a reader can skip the adherence query otherwise.
+ADHERENCE_METRICS = frozenset({"productivity", "adherence", "conformance"})
+
+
+def volume_of(metric: Metric, totals: Totals) -> float:
+    """What a metric's figure rests on: survey answers for customer metrics, else interactions."""
+    return totals["responses"] if metric.drill == "responses" else totals["interactions"]
 
 
 def format_value(metric: Metric, value: float | None) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from everyweek.core.access import WIDE_ROLES, get_person_for_user
-from everyweek.people.models import Department, Person, Role, Team
+from everyweek.people.models import Department, DepartmentKind, Person, Role, Team
 from everyweek.scorecards.metrics import (
     ADHERENCE_FIELDS,
     CATALOGUE,
@@ -344,6 +344,74 @@ def children_totals(subject: Subject, period: Period) -> dict[int | None, Totals
     for pk, figures in internal.items():
         add_totals(result[pk], _internal_row(figures))
     return result
+
+
+_SERVICE_TEAMS = (
+    "r.team_id IN (SELECT t.id FROM people_team t JOIN people_department d "
+    "ON d.id = t.department_id WHERE d.kind = %s)"
+)
+
+
+def agent_totals(
+    period: Period, *, team_id: int | None = None, with_adherence: bool = True
+) -> dict[int, Totals]:
+    """Sums per agent over a period, for leaderboards (recognition's top performers): one
+    grouped query on the agent rollups, and one on adherence when asked. Active agents only;
+    without a team, those of every service team (the rows' team, as everywhere in the rollups)."""
+    params: list[Any]
+    if team_id is not None:
+        where, params = "r.team_id = %s", [team_id]
+        adherence = AdherenceDay.objects.filter(team_id=team_id)
+    else:
+        where, params = _SERVICE_TEAMS, [DepartmentKind.SERVICE.value]
+        adherence = AdherenceDay.objects.filter(team__department__kind=DepartmentKind.SERVICE)
+    sql = (
+        f"SELECT r.agent_id, {_SUMS} FROM scorecards_agentday r WHERE {where} "  # noqa: S608
+        "AND r.agent_id IN (SELECT id FROM people_person WHERE is_active = %s) "
+        "AND r.day >= %s AND r.day < %s GROUP BY r.agent_id"
+    )
+    result: dict[int, Totals] = defaultdict(empty_totals)
+    for row in _summed(sql, [*params, True, period.start, period.end]):
+        add_totals(result[row["key"]], row)
+    if with_adherence:
+        rows = (
+            adherence.filter(day__gte=period.start, day__lt=period.end)
+            .values("agent_id")
+            .annotate(**{name: Sum(name) for name in ADHERENCE_FIELDS})
+            .order_by()
+        )
+        for row in rows:
+            add_totals(result[row["agent_id"]], row)
+    return dict(result)
+
+
+def team_daily_totals(
+    team_ids: list[int], start: dt.date, end: dt.date, *, with_adherence: bool = True
+) -> dict[int, list[tuple[dt.date, dict[str, Any]]]]:
+    """Each team's sums per day in [start, end): one grouped query for any number of teams (and
+    one on adherence), so a page of goals with different windows costs the same as one."""
+    found: dict[int, list[tuple[dt.date, dict[str, Any]]]] = defaultdict(list)
+    if not team_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(team_ids))
+    sql = (
+        f"SELECT r.team_id, r.day, {_SUMS} FROM scorecards_teamday r "  # noqa: S608
+        f"WHERE r.team_id IN ({marks}) AND r.day >= %s AND r.day < %s GROUP BY r.team_id, r.day"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*team_ids, start, end])
+        for row in cursor.fetchall():
+            found[row[0]].append((_as_date(row[1]), dict(zip(SUM_FIELDS, row[2:], strict=True))))
+    if with_adherence:
+        rows = (
+            AdherenceDay.objects.filter(team_id__in=team_ids, day__gte=start, day__lt=end)
+            .values("team_id", "day")
+            .annotate(**{name: Sum(name) for name in ADHERENCE_FIELDS})
+            .order_by()
+        )
+        for row in rows:
+            found[row["team_id"]].append((_as_date(row["day"]), row))
+    return dict(found)
 
 
 # --- scoring ------------------------------------------------------------------------------------

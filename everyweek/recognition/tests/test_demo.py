@@ -18,6 +18,7 @@ from everyweek.recognition.models import (
     PointsAccount,
     PointsEntry,
     Raffle,
+    TeamGoal,
 )
 from everyweek.recognition.programmes import verify_raffle
 
@@ -41,7 +42,8 @@ def test_a_year_of_recognition_is_spread_beyond_customer_service_week(demo_org: 
         in_week += start <= kudos.created_at.date() < start.replace(day=start.day + 5)
     assert 0 < in_week < counts["kudos"] / 3
     assert Kudos.objects.filter(team__isnull=False).exists()
-    assert counts["awards"] == 2 and counts["raffles"] == 2
+    assert counts["awards"] == 2 and counts["raffles"] == 2 and counts["rules"] == 2
+    assert TeamGoal.objects.exclude(metric="").exists()
     assert all(verify_raffle(r) for r in Raffle.objects.exclude(drawn_at=None))
     assert Commendation.objects.filter(thanked_at__isnull=False).exists()
     assert not Kudos.objects.filter(author=F("recipient")).exists()
