@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from everyweek.core.crypto import EncryptedURLField
 from everyweek.people.models import PartnerOrganisation, Team
 
 
@@ -27,8 +28,11 @@ class RecognitionSettings(models.Model):
         _("points each person may give per month"), default=100
     )
     max_points_per_kudos = models.PositiveIntegerField(_("most points in one kudos"), default=50)
-    slack_webhook_url = models.URLField(_("Slack incoming webhook"), blank=True)
-    teams_webhook_url = models.URLField(_("Microsoft Teams incoming webhook"), blank=True)
+    # An incoming-webhook URL is itself the credential to post: stored encrypted (core/crypto.py).
+    slack_webhook_url = EncryptedURLField(_("Slack incoming webhook"), max_length=1000, blank=True)
+    teams_webhook_url = EncryptedURLField(
+        _("Microsoft Teams incoming webhook"), max_length=1000, blank=True
+    )
     post_public_kudos = models.BooleanField(_("post public kudos to the webhooks"), default=False)
 
     class Meta:

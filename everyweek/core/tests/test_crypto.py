@@ -115,3 +115,22 @@ def test_setting_a_key_for_the_first_time_is_a_rotation(settings: Any) -> None:
     call_command("rotate_secrets")
     settings.SECRET_KEY = "a-different-secret-key-now"  # the derived key is gone too
     assert Integration.objects.get(pk=integration.pk).secret == SECRET
+
+
+@pytest.mark.django_db
+def test_incoming_webhook_urls_are_encrypted_too() -> None:
+    from everyweek.recognition.models import RecognitionSettings
+
+    url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET"
+    config = RecognitionSettings.objects.create(slack_webhook_url=url)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT slack_webhook_url FROM recognition_recognitionsettings WHERE id = %s",
+            [config.pk],
+        )
+        stored = cursor.fetchone()[0]
+    assert stored.startswith(crypto.PREFIX) and "XXXXSECRET" not in stored
+    assert RecognitionSettings.objects.get(pk=config.pk).slack_webhook_url == url
+    assert ("recognition.RecognitionSettings", "slack_webhook_url") in {
+        (m._meta.label, name) for m, name in crypto.encrypted_fields()
+    }
