@@ -215,15 +215,13 @@ def sentiment_data(shared: Path, cache: Cache, feedback: list) -> dict:
 
 
 def clause_max(h: LinearHead, sentiment: LinearHead, texts: list[str]) -> np.ndarray:
-    """Complaint probability as the analyser computes it (max over clauses)."""
-    from everyweek.textsense.engine.analyser import clause_texts
-    from everyweek.textsense.engine.linear import binary_inputs
+    """Complaint probability as the analyser computes it (max over clauses, the clause
+    vectors from the same one-pass encoding)."""
+    from everyweek.textsense.engine.analyser import clause_complaint, clause_spans
 
-    units, owner = clause_texts(texts)
-    emb = embedding.embed(units)
-    feats = hash_features(units)
-    flags = np.array([[1.0 if "Alex" in u else 0.0] for u in units], np.float32)
-    p = h.proba(binary_inputs(emb, flags, sentiment.proba(emb, feats)), feats)[:, 1]
+    spans = [clause_spans(t) or [(0, len(t))] for t in texts]
+    _, emb = embedding.embed_spans(texts, spans)
+    p, owner = clause_complaint(h, sentiment, texts, spans, emb)
     out = np.zeros(len(texts))
     np.maximum.at(out, owner, p)
     return out
