@@ -16,7 +16,7 @@ from .features import Sparse, clean, hash_features
 from .linear import LinearHead, binary_inputs, softmax
 from .models import SENTIMENT_LABELS, Bundle, get_bundle
 from .names import Mention, NameIndex, Person, mask
-from .topics import Topic, TopicScore, score_topics
+from .topics import Topic, TopicScore, score_topics, sentence_spans
 
 F32 = npt.NDArray[np.float32]
 
@@ -137,9 +137,18 @@ def analyse_many(
     wordless = [is_wordless(t) for t in cleaned]
     masked = ["" if w else mask(t, m) for t, m, w in zip(cleaned, mentions, wordless, strict=True)]
 
-    # one encoder pass gives the text vectors and the clause vectors complaint needs
+    # One encoder pass gives the text vectors, the clause vectors complaint needs and the
+    # sentence vectors topics need.
     spans = [clause_spans(t) for t in masked]
-    emb, clause_emb = embedding.embed_spans(masked, spans)
+    sentences = [sentence_spans(t) for t in masked] if topics else [[] for _ in masked]
+    emb, span_emb = embedding.embed_spans(
+        masked, [c + s for c, s in zip(spans, sentences, strict=True)]
+    )
+    is_clause = np.asarray(
+        [k < len(c) for c, s in zip(spans, sentences, strict=True) for k in range(len(c) + len(s))],
+        np.bool_,
+    )
+    clause_emb = span_emb[is_clause]
     feats = hash_features(masked)
     flags = np.array([[MENTION_FLAG_SCALE if m else 0.0] for m in mentions], np.float32)
     sent_z = bundle.heads["sentiment"].logits(emb, feats)
@@ -147,9 +156,13 @@ def analyse_many(
     dense = binary_inputs(emb, flags, softmax(sent_z))
     praise_p = bundle.heads["praise"].proba(dense, feats)[:, 1]
     complaint_p = _complaint(bundle, masked, spans, clause_emb, dense, feats)
-    topic_scores = (
-        score_topics(cleaned, emb, topics, embedding.embed) if topics else [() for _ in cleaned]
-    )
+    if topics:
+        sent_owner = [i for i, ss in enumerate(sentences) for _ in ss]
+        topic_scores = score_topics(
+            cleaned, emb, topics, embedding.embed, sentence_vecs=(span_emb[~is_clause], sent_owner)
+        )
+    else:
+        topic_scores = [() for _ in cleaned]
 
     t_praise = bundle.thresholds.get("praise", 0.5)
     t_complaint = bundle.thresholds.get("complaint", 0.5)

