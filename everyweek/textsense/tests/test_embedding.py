@@ -58,7 +58,12 @@ def test_a_span_past_the_encoders_cut_is_embedded_alone() -> None:
 
 def test_segmenting_word_by_word_gives_the_tokenizers_ids() -> None:
     sp = embedding._get_encoder()._model.sp
-    texts = [*TEXTS[:5], "Ｆｕｌｌｗｉｄｔｈ ｔｅｘｔ ﬁne", "ok 👍👍 <unk> <s>", "ขอบคุณน้องมายด์มากค่ะ 555"]
+    texts = [
+        *TEXTS[:5],
+        "\uff26\uff55\uff4c\uff4c width \ufb01ne",  # NFKC rewrites these
+        "ok 👍👍 <unk> <s>",
+        "ขอบคุณน้องมายด์มากค่ะ 555",
+    ]
     for text in texts:
         ids, _ = embedding._tokenize_with_spans(sp, text, [])
         assert ids == sp.encode(text, out_type=int, add_bos=True, add_eos=True)
