@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -33,6 +31,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from everyweek.textsense.engine import embedding  # noqa: E402
+from everyweek.textsense.engine.corpora import (  # noqa: E402
+    XLMT,
+    default_shared,
+    read_wisesight,
+    read_xlmt,
+)
 from everyweek.textsense.engine.features import clean, hash_features  # noqa: E402
 from everyweek.textsense.engine.linear import LinearHead, calibrate_temperature, fit, softmax  # noqa: E402
 from everyweek.textsense.engine.models import PACKAGE_MODEL_DIR, SENTIMENT_LABELS  # noqa: E402
@@ -48,15 +52,6 @@ from everyweek.textsense.engine.training import (  # noqa: E402
 )
 
 VERSION_PREFIX = "textsense-1"
-XLMT = {
-    "en": "english",
-    "it": "italian",
-    "de": "german",
-    "fr": "french",
-    "es": "spanish",
-    "pt": "portuguese",
-}
-WISESIGHT = {"neg": 0, "neu": 1, "q": 1, "pos": 2}  # questions carry no sentiment: neutral
 LANGID_LANGS = (
     "en",
     "it",
@@ -80,33 +75,6 @@ LANGID_LANGS = (
 PRAISE_PRECISION_TARGET = 0.95
 XLMT_WEIGHT = 2.0  # tweets per language are few next to Wisesight
 FEEDBACK_SENTIMENT_WEIGHT = 1.0
-
-_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-
-
-def default_shared() -> Path:
-    env = os.environ.get("EVERYWEEK_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
-
-
-def read_wisesight(shared: Path, split: str) -> tuple[list[str], list[int]]:
-    texts, labels = [], []
-    path = shared / "sentiment" / "wisesight-th" / f"{split}.jsonl"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            texts.append(row["texts"])
-            labels.append(WISESIGHT[row["category"]])
-    return texts, labels
-
-
-def read_xlmt(shared: Path, lang: str, split: str) -> tuple[list[str], list[int]]:
-    base = shared / "sentiment" / "xlmt" / XLMT[lang]
-    raw = (base / f"{split}_text.txt").read_text(encoding="utf-8").split("\n")
-    labels = [int(x) for x in (base / f"{split}_labels.txt").read_text().split()]
-    texts = [_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), t) for t in raw[: len(labels)]]
-    assert len(texts) == len(labels), (lang, split)
-    return texts, labels
 
 
 def macro_f1(y: np.ndarray, p: np.ndarray, k: int = 3) -> float:
@@ -215,15 +183,13 @@ def sentiment_data(shared: Path, cache: Cache, feedback: list) -> dict:
 
 
 def clause_max(h: LinearHead, sentiment: LinearHead, texts: list[str]) -> np.ndarray:
-    """Complaint probability as the analyser computes it (max over clauses)."""
-    from everyweek.textsense.engine.analyser import clause_texts
-    from everyweek.textsense.engine.linear import binary_inputs
+    """Complaint probability as the analyser computes it (max over clauses, the clause
+    vectors from the same one-pass encoding)."""
+    from everyweek.textsense.engine.analyser import clause_complaint, clause_spans
 
-    units, owner = clause_texts(texts)
-    emb = embedding.embed(units)
-    feats = hash_features(units)
-    flags = np.array([[1.0 if "Alex" in u else 0.0] for u in units], np.float32)
-    p = h.proba(binary_inputs(emb, flags, sentiment.proba(emb, feats)), feats)[:, 1]
+    spans = [clause_spans(t) or [(0, len(t))] for t in texts]
+    _, emb = embedding.embed_spans(texts, spans)
+    p, owner = clause_complaint(h, sentiment, texts, spans, emb)
     out = np.zeros(len(texts))
     np.maximum.at(out, owner, p)
     return out

@@ -82,6 +82,59 @@ def analyse_responses(ids: Iterable[int]) -> int:
     return done
 
 
+def analyse_history(responses: Iterable[SurveyResponse], *, batch: int = BATCH) -> int:
+    """Analyse comments that have no analysis yet and store the readings in bulk, each dated
+    when its comment arrived; returns how many were stored.
+
+    For history whose praise and complaints were already handled (the generated demo year, an
+    old export): nothing is acted on, so no commendation, case or alert comes of it, and one
+    audit entry covers the whole run.
+    """
+    pending = [r for r in responses if r.comment and r.comment.strip()]
+    done = set(
+        TextAnalysis.objects.filter(response_id__in=[r.pk for r in pending]).values_list(
+            "response_id", flat=True
+        )
+    )
+    pending = [r for r in pending if r.pk not in done]
+    if not pending:
+        return 0
+    engine_state.activate_model()
+    topics = engine_topics()
+    cache: dict[int | None, list[Person]] = {}
+    by_team: dict[int | None, list[SurveyResponse]] = defaultdict(list)
+    for r in pending:
+        by_team[r.team_id or (r.agent.team_id if r.agent else None)].append(r)
+    rows: list[TextAnalysis] = []
+    version = ""
+    for team_id, group in by_team.items():
+        members = colleagues_of(team_id, cache)
+        colleagues = [engine_person(p) for p in members]
+        known = {p.pk: p for p in members}
+        for start in range(0, len(group), batch):
+            chunk = group[start : start + batch]
+            agents = [engine_person(r.agent) if r.agent else None for r in chunk]
+            results = engine.analyse_many(
+                [r.comment for r in chunk], agents=agents, colleagues=colleagues, topics=topics
+            )
+            for r, result in zip(chunk, results, strict=True):
+                praised = None
+                if result.praise and result.praised_person_id is not None:
+                    pid = int(result.praised_person_id)
+                    praised = known.get(pid) or (r.agent if r.agent_id == pid else None)
+                rows.append(
+                    TextAnalysis(
+                        response=r,
+                        **_values(result, praised, when=r.submitted_at),
+                    )
+                )
+                version = result.model_version
+    with transaction.atomic():
+        TextAnalysis.objects.bulk_create(rows, batch_size=500)
+        audit.record(None, "analysis.bulk", None, {"analysed": len(rows), "model_version": version})
+    return len(rows)
+
+
 def _analyse(responses: Sequence[SurveyResponse]) -> dict[int, TextAnalysis]:
     with_text = [r for r in responses if r.comment and r.comment.strip()]
     if not with_text:
@@ -114,11 +167,30 @@ def store_analysis(
     if result.praise and result.praised_person_id is not None:
         pid = int(result.praised_person_id)
         praised = (known or {}).get(pid) or Person.objects.filter(pk=pid).first()
+    values = _values(result, praised, when=timezone.now())
+    analysis, created = TextAnalysis.objects.update_or_create(response=response, defaults=values)
+    audit.record(
+        None,
+        "analysis.create" if created else "analysis.update",
+        analysis,
+        {
+            "model_version": result.model_version,
+            "praise": result.praise,
+            "complaint": result.complaint,
+            "sentiment": result.sentiment,
+        },
+    )
+    act_on(analysis, praise=result.praise, complaint=result.complaint)
+    return analysis
+
+
+def _values(result: engine.Analysis, praised: Person | None, *, when: Any) -> dict[str, Any]:
+    """The fields of a ``TextAnalysis`` for one reading."""
     topics = [
         {"key": t.key, "score": t.score, "nearest_example": t.nearest_example}
         for t in result.topics
     ]
-    values: dict[str, Any] = {
+    return {
         "language": result.language,
         "language_confidence": result.language_confidence,
         "sentiment": result.sentiment,
@@ -134,22 +206,8 @@ def store_analysis(
         "topics": topics,
         "topic_keys": "," + ",".join(t.key for t in result.topics) + "," if topics else "",
         "model_version": result.model_version,
-        "analysed_at": timezone.now(),
+        "analysed_at": when,
     }
-    analysis, created = TextAnalysis.objects.update_or_create(response=response, defaults=values)
-    audit.record(
-        None,
-        "analysis.create" if created else "analysis.update",
-        analysis,
-        {
-            "model_version": result.model_version,
-            "praise": result.praise,
-            "complaint": result.complaint,
-            "sentiment": result.sentiment,
-        },
-    )
-    act_on(analysis, praise=result.praise, complaint=result.complaint)
-    return analysis
 
 
 def act_on(analysis: TextAnalysis, *, praise: bool, complaint: bool) -> None:

@@ -462,6 +462,8 @@ DOMAIN_GENERATORS: tuple[tuple[str, str, str], ...] = (
     ("servicedesk", "everyweek.servicedesk.demo", "generate_servicedesk"),
     ("careers", "everyweek.careers.demo", "generate_careers"),
     ("week", "everyweek.week.demo", "generate_week"),
+    # The text engine's reading of every generated comment (praise, complaints, topics pages).
+    ("analysis", "everyweek.analysis.demo", "generate_analysis"),
     # Last: it rebuilds the rollups over everything the generators above wrote in bulk.
     ("scorecards", "everyweek.scorecards.demo", "generate_scorecards"),
 )

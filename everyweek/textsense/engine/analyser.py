@@ -13,10 +13,10 @@ import numpy.typing as npt
 from . import embedding, language
 from .emoji import emoji_sentiment, is_wordless
 from .features import Sparse, clean, hash_features
-from .linear import binary_inputs, softmax
+from .linear import LinearHead, binary_inputs, softmax
 from .models import SENTIMENT_LABELS, Bundle, get_bundle
 from .names import Mention, NameIndex, Person, mask
-from .topics import Topic, TopicScore, score_topics
+from .topics import Topic, TopicScore, score_topics, sentence_spans
 
 F32 = npt.NDArray[np.float32]
 
@@ -137,16 +137,32 @@ def analyse_many(
     wordless = [is_wordless(t) for t in cleaned]
     masked = ["" if w else mask(t, m) for t, m, w in zip(cleaned, mentions, wordless, strict=True)]
 
-    emb = embedding.embed(masked)
+    # One encoder pass gives the text vectors, the clause vectors complaint needs and the
+    # sentence vectors topics need.
+    spans = [clause_spans(t) for t in masked]
+    sentences = [sentence_spans(t) for t in masked] if topics else [[] for _ in masked]
+    emb, span_emb = embedding.embed_spans(
+        masked, [c + s for c, s in zip(spans, sentences, strict=True)]
+    )
+    is_clause = np.asarray(
+        [k < len(c) for c, s in zip(spans, sentences, strict=True) for k in range(len(c) + len(s))],
+        np.bool_,
+    )
+    clause_emb = span_emb[is_clause]
     feats = hash_features(masked)
     flags = np.array([[MENTION_FLAG_SCALE if m else 0.0] for m in mentions], np.float32)
-    sent = sentiment_proba(bundle, emb, feats, [lang for lang, _ in langs])
-    dense = binary_inputs(emb, flags, bundle.heads["sentiment"].proba(emb, feats))
+    sent_z = bundle.heads["sentiment"].logits(emb, feats)
+    sent = sentiment_proba(bundle, sent_z, [lang for lang, _ in langs])
+    dense = binary_inputs(emb, flags, softmax(sent_z))
     praise_p = bundle.heads["praise"].proba(dense, feats)[:, 1]
-    complaint_p = _complaint(bundle, masked, dense, feats)
-    topic_scores = (
-        score_topics(cleaned, emb, topics, embedding.embed) if topics else [() for _ in cleaned]
-    )
+    complaint_p = _complaint(bundle, masked, spans, clause_emb, dense, feats)
+    if topics:
+        sent_owner = [i for i, ss in enumerate(sentences) for _ in ss]
+        topic_scores = score_topics(
+            cleaned, emb, topics, embedding.embed, sentence_vecs=(span_emb[~is_clause], sent_owner)
+        )
+    else:
+        topic_scores = [() for _ in cleaned]
 
     t_praise = bundle.thresholds.get("praise", 0.5)
     t_complaint = bundle.thresholds.get("complaint", 0.5)
@@ -184,41 +200,65 @@ def analyse_many(
     return out
 
 
-def clause_texts(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
-    """Split texts into clauses; returns the clauses and, for each, its text."""
-    units: list[str] = []
-    owner: list[int] = []
-    for i, t in enumerate(texts):
-        parts = [t[a:b].strip(" ,") for a, b in _clauses(t)]
-        parts = [p for p in parts if p] or [t]
-        units += parts
-        owner += [i] * len(parts)
-    return units, np.asarray(owner, np.int64)
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of a text with more than one, as character ranges (commas and spaces
+    at their edges left out); [] for a one-clause text."""
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        return []
+    out = []
+    for a, b in clauses:
+        part = text[a:b]
+        lo = a + len(part) - len(part.lstrip(" ,"))
+        hi = a + len(part.rstrip(" ,"))
+        if hi > lo:
+            out.append((lo, hi))
+    return out or [(0, len(text))]
 
 
-def _complaint(bundle: Bundle, masked: list[str], dense: F32, feats: Sparse) -> F32:
+def clause_complaint(
+    complaint: LinearHead,
+    sentiment: LinearHead,
+    texts: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int]]],
+    emb: F32,
+) -> tuple[F32, npt.NDArray[np.int64]]:
+    """P(complaint) of each clause (``emb``: the clause vectors of ``embed_spans``) and,
+    for each, the text it belongs to."""
+    units = [t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss]
+    owner = np.asarray([i for i, ss in enumerate(spans) for _ in ss], np.int64)
+    ufeats = hash_features(units)
+    flags = np.array([[MENTION_FLAG_SCALE if "Alex" in u else 0.0] for u in units], np.float32)
+    dense = binary_inputs(emb, flags, sentiment.proba(emb, ufeats))
+    return complaint.proba(dense, ufeats)[:, 1], owner
+
+
+def _complaint(
+    bundle: Bundle,
+    masked: list[str],
+    spans: list[list[tuple[int, int]]],
+    clause_emb: F32,
+    dense: F32,
+    feats: Sparse,
+) -> F32:
     """P(complaint): the most complaining clause decides, so "lovely agent,
     but the refund never came" is a complaint without teaching the head that
     praise words mean complaint."""
-    head = bundle.heads["complaint"]
-    p = head.proba(dense, feats)[:, 1]
-    multi = [i for i, t in enumerate(masked) if len(_clauses(t)) > 1]
-    if not multi:
+    p = bundle.heads["complaint"].proba(dense, feats)[:, 1]
+    if not len(clause_emb):
         return p
-    units, owner = clause_texts([masked[i] for i in multi])
-    emb = embedding.embed(units)
-    ufeats = hash_features(units)
-    flags = np.array([[MENTION_FLAG_SCALE if "Alex" in u else 0.0] for u in units], np.float32)
-    up = head.proba(binary_inputs(emb, flags, bundle.heads["sentiment"].proba(emb, ufeats)), ufeats)
-    best = np.zeros(len(multi), np.float32)
-    np.maximum.at(best, owner, up[:, 1])
-    p[multi] = best
+    heads = bundle.heads
+    up, owner = clause_complaint(heads["complaint"], heads["sentiment"], masked, spans, clause_emb)
+    multi = np.unique(owner)
+    best = np.zeros(len(masked), np.float32)
+    np.maximum.at(best, owner, up)
+    p[multi] = best[multi]
     return p
 
 
-def sentiment_proba(bundle: Bundle, emb: F32, feats: Sparse, langs: Sequence[str]) -> F32:
-    head = bundle.heads["sentiment"]
-    z = head.logits(emb, feats)
+def sentiment_proba(bundle: Bundle, logits: F32, langs: Sequence[str]) -> F32:
+    """Sentiment probabilities from the head's logits, with the per-language offsets."""
+    z = logits
     offsets = bundle.sentiment_offsets
     if offsets:
         default = offsets.get("*", (0.0, 0.0, 0.0))

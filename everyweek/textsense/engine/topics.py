@@ -62,9 +62,24 @@ def _example_vectors(examples: list[str], embed: Embed) -> npt.NDArray[np.float3
         )
 
 
+def sentence_spans(text: str, limit: int = 8) -> list[tuple[int, int]]:
+    """The first ``limit`` sentences of a text with more than one, as character ranges."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for sep in [*_SENTENCE.finditer(text), None]:
+        end = sep.start() if sep is not None else len(text)
+        part = text[pos:end]
+        lo = pos + len(part) - len(part.lstrip())
+        hi = pos + len(part.rstrip())
+        if hi > lo:
+            out.append((lo, hi))
+        if sep is not None:
+            pos = sep.end()
+    return out[:limit] if len(out) > 1 else []
+
+
 def split_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENTENCE.split(text) if p and p.strip()]
-    return parts if len(parts) > 1 else []
+    return [text[a:b] for a, b in sentence_spans(text, limit=len(text) + 1)]
 
 
 def score_topics(
@@ -73,8 +88,13 @@ def score_topics(
     topics: Sequence[Topic],
     embed: Embed,
     min_score: float = MIN_SCORE,
+    sentence_vecs: tuple[npt.NDArray[np.float32], Sequence[int]] | None = None,
 ) -> list[tuple[TopicScore, ...]]:
-    """For each text, topics scoring at least ``min_score``, best first."""
+    """For each text, topics scoring at least ``min_score``, best first.
+
+    ``sentence_vecs``: the vectors of the texts' ``sentence_spans`` and the text each
+    belongs to, when the caller has them already (else they are embedded here).
+    """
     topics = [t for t in topics if t.key and any(e and e.strip() for e in t.examples)]
     if not topics or not texts:
         return [() for _ in texts]
@@ -90,16 +110,15 @@ def score_topics(
 
     # Sentences of multi-sentence comments, so a comment about three things
     # still matches each of them strongly.
-    sent_texts: list[str] = []
-    sent_owner: list[int] = []
-    for i, t in enumerate(texts):
-        for s in split_sentences(t)[:8]:
-            sent_texts.append(s)
-            sent_owner.append(i)
-    sent_vecs = embed(sent_texts) if sent_texts else np.zeros((0, ex_vecs.shape[1]), np.float32)
+    if sentence_vecs is None:
+        sent_owner: Sequence[int] = [i for i, t in enumerate(texts) for _ in sentence_spans(t)]
+        sent_texts = [t[a:b] for t in texts for a, b in sentence_spans(t)]
+        sent_vecs = embed(sent_texts) if sent_texts else np.zeros((0, ex_vecs.shape[1]), np.float32)
+    else:
+        sent_vecs, sent_owner = sentence_vecs
 
     sims = text_vecs @ ex_vecs.T  # (n_texts, n_examples)
-    if sent_texts:
+    if len(sent_owner):
         ssims = sent_vecs @ ex_vecs.T
         for row, i in enumerate(sent_owner):
             np.maximum(sims[i], ssims[row], out=sims[i])

@@ -1,6 +1,7 @@
 """everyweek textsense eval | retrain | rollback | status
 
-eval      per language and label: macro-F1, precision, recall and throughput (scripts/eval_textsense.py)
+eval      per language and label: macro-F1, precision, recall and throughput
+          (everyweek.textsense.engine.evaluation, as scripts/eval_textsense.py)
 retrain   fold leaders' corrections into the heads; before/after figures; the new model becomes active
 rollback  make the previous model active again (the packaged one after the first retrain)
 status    which model is active, and the versions kept
@@ -8,18 +9,16 @@ status    which model is active, and the versions kept
 
 from __future__ import annotations
 
-import os
-import runpy
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from everyweek.analysis import engine_state, services
 from everyweek.analysis.models import ModelVersion
 from everyweek.textsense import engine
+from everyweek.textsense.engine.corpora import default_shared
+from everyweek.textsense.engine.evaluation import evaluate
 
 
 class Command(BaseCommand):
@@ -30,6 +29,15 @@ class Command(BaseCommand):
         ev = sub.add_parser("eval", help="figures on the evaluation sets")
         ev.add_argument("--shared", help="folder with the public corpora (Wisesight, XLM-T)")
         ev.add_argument("--markdown", help="also write the tables to this file")
+        ev.add_argument(
+            "--limit",
+            type=int,
+            help="at most this many texts per split and language (a quick look)",
+        )
+        ev.add_argument("--batch", type=int, default=256, help="batch size for the speed figures")
+        ev.add_argument(
+            "--speed-texts", type=int, default=2000, help="comments analysed for the speed figures"
+        )
         rt = sub.add_parser("retrain", help="learn from leaders' corrections")
         rt.add_argument(
             "--base-per-lang",
@@ -58,25 +66,23 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _eval(self, options: dict[str, Any]) -> None:
-        script = Path(settings.BASE_DIR).parent / "scripts" / "eval_textsense.py"
-        if not script.is_file():
-            raise CommandError(f"{script} is not here: run the evaluation from a checkout.")
         engine_state.activate_model()
-        active = engine_state.active_version()
-        if active is not None:
-            # The script loads models in a fresh process too; point it at the active one.
-            os.environ["EVERYWEEK_TEXTSENSE_MODEL_DIR"] = active.path
-        argv = [str(script)]
-        if options.get("shared"):
-            argv += ["--shared", options["shared"]]
+        shared = Path(options["shared"]) if options.get("shared") else default_shared()
+        lines: list[str] = []
+
+        def out(line: str) -> None:
+            self.stdout.write(line)
+            lines.append(line)
+
+        evaluate(
+            shared,
+            out=out,
+            limit=options.get("limit"),
+            batch=options["batch"],
+            speed_texts_n=options["speed_texts"],
+        )
         if options.get("markdown"):
-            argv += ["--markdown", options["markdown"]]
-        saved = sys.argv
-        sys.argv = argv
-        try:
-            runpy.run_path(str(script), run_name="__main__")
-        finally:
-            sys.argv = saved
+            Path(options["markdown"]).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def _retrain(self, per_lang: int) -> None:
         self.stdout.write("Retraining with the organisation's corrections…")
