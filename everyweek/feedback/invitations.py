@@ -207,7 +207,8 @@ def read_token(token: str, *, allow_expired: bool = False, lean: bool = False) -
         query = SurveyInvitation.objects.select_related(
             "survey", "customer", "interaction", "interaction__agent"
         )
-    invitation = query.filter(pk=pk).first()
+    # No ORDER BY for a primary-key look-up (`first()` would compile the model's ordering).
+    invitation = next(iter(query.filter(pk=pk).order_by()), None)
     if invitation is None or not constant_time_compare(invitation.nonce, nonce):
         raise InvalidLink
     if not allow_expired and invitation.expires_at <= timezone.now():
