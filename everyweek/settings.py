@@ -133,6 +133,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": envstr("SQLITE_PATH", str(DATA_DIR / "everyweek.sqlite3")),
+            # Kept open between requests: opening one and running the PRAGMAs below costs
+            # about 3.5 ms of CPU, as much as storing a survey answer (docs/benchmarks.md).
+            "CONN_MAX_AGE": envint("DATABASE_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE avoids
                 # "database is locked" upgrades inside write transactions.

@@ -27,3 +27,26 @@ def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
             logger.exception("Could not enqueue %s with %r %r", task.module_path, args, kwargs)
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_with_transaction(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
+    """Queue `task` so that it exists if and only if the surrounding transaction commits.
+
+    - Database backend: the task row is written now, in the transaction (an outbox): a worker
+      cannot see it before the commit, and a crash right after the commit cannot lose it.
+    - Immediate backend (tests, `EVERYWEEK_TASK_BACKEND=immediate`): no worker to hand over to,
+      so the task runs now, inside the transaction; its writes commit or roll back with the
+      change that caused them.
+    - Anything else (RQ): queued on commit, as `enqueue_on_commit` does.
+
+    The task must be idempotent: it may run twice (a retried worker, a periodic sweep).
+    """
+    from django_tasks import task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks_db.backend import DatabaseBackend
+
+    backend = task_backends[task.backend]
+    if isinstance(backend, DatabaseBackend | ImmediateBackend):
+        task.enqueue(*args, **kwargs)
+    else:
+        enqueue_on_commit(task, *args, **kwargs)

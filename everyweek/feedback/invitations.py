@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -32,6 +32,7 @@ from everyweek.core import audit
 from everyweek.customers.models import Customer
 from everyweek.feedback import services
 from everyweek.feedback.models import (
+    FeedbackSettings,
     Interaction,
     InvitationStatus,
     Survey,
@@ -185,20 +186,29 @@ def make_token(invitation: SurveyInvitation) -> str:
     return signing.Signer(salt=SALT).sign_object([invitation.pk, invitation.nonce])
 
 
-def read_token(token: str, *, allow_expired: bool = False) -> SurveyInvitation:
-    """The invitation a link names; InvalidLink if forged or revoked, ExpiredLink if too old."""
+# What answering needs of an invitation: one narrow row, its survey joined (see `submit_answer`).
+LEAN_COLUMNS = ("nonce", "survey", "interaction_id", "customer_id", "language", "expires_at")
+
+
+def read_token(token: str, *, allow_expired: bool = False, lean: bool = False) -> SurveyInvitation:
+    """The invitation a link names; InvalidLink if forged or revoked, ExpiredLink if too old.
+
+    `lean` loads only the invitation's own columns and its survey (the answer's hot path); the
+    customer and the interaction then load on first use.
+    """
     try:
         value = signing.Signer(salt=SALT).unsign_object(token)
         pk, nonce = int(value[0]), str(value[1])
     except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError) as exc:
         raise InvalidLink from exc
-    invitation = (
-        SurveyInvitation.objects.select_related(
+    if lean:
+        query = SurveyInvitation.objects.select_related("survey").only(*LEAN_COLUMNS)
+    else:
+        query = SurveyInvitation.objects.select_related(
             "survey", "customer", "interaction", "interaction__agent"
         )
-        .filter(pk=pk)
-        .first()
-    )
+    # No ORDER BY for a primary-key look-up (`first()` would compile the model's ordering).
+    invitation = next(iter(query.filter(pk=pk).order_by()), None)
     if invitation is None or not constant_time_compare(invitation.nonce, nonce):
         raise InvalidLink
     if not allow_expired and invitation.expires_at <= timezone.now():
@@ -544,6 +554,62 @@ def response_for(invitation: SurveyInvitation) -> SurveyResponse | None:
     ).first()
 
 
+# The columns a new response gets; on a second answer only the answered ones (plus the language
+# and `updated_at`) change, so the agent, team and submission time stay those of the first
+# answer and the response never moves between rollup keys.
+_INSERT_COLUMNS = (
+    "source",
+    "external_id",
+    "invitation_id",
+    "interaction_id",
+    "survey_id",
+    "customer_id",
+    "agent_id",
+    "team_id",
+    "channel",
+    "nps",
+    "csat",
+    "csat_scale",
+    "ces",
+    "comment",
+    "reason_codes",
+    "language",
+    "submitted_at",
+    "updated_at",
+    "is_generated",
+)
+
+
+def _upsert_sql(update: tuple[str, ...]) -> str:
+    """One statement that creates the invitation's response or updates the answered fields.
+
+    The people come from the interaction as `record_response` takes them: its credited agent,
+    its team (else the agent's), the invitation's customer (else the interaction's).
+    """
+    from everyweek.people.models import Person
+
+    qn = connection.ops.quote_name
+    values = (
+        "%s, %s, inv.id, inv.interaction_id, inv.survey_id, "
+        "COALESCE(inv.customer_id, i.customer_id), i.agent_id, COALESCE(i.team_id, p.team_id), "
+        "i.channel, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+    )
+    sets = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in (*update, "language", "updated_at"))
+    returning = ", ".join(qn(f.column) for f in SurveyResponse._meta.concrete_fields)
+    table = qn(SurveyResponse._meta.db_table)
+    # Table and column names are constants; every value is a parameter. The WHERE before
+    # ON CONFLICT is also what SQLite needs to parse an INSERT ... SELECT upsert.
+    return (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in _INSERT_COLUMNS)}) "  # noqa: S608
+        f"SELECT {values} FROM {qn(SurveyInvitation._meta.db_table)} inv "
+        f"JOIN {qn(Interaction._meta.db_table)} i ON i.id = inv.interaction_id "
+        f"LEFT JOIN {qn(Person._meta.db_table)} p ON p.id = i.agent_id "
+        "WHERE inv.id = %s "
+        f"ON CONFLICT ({qn('source')}, {qn('external_id')}) DO UPDATE SET {sets} "
+        f"RETURNING {returning}"
+    )
+
+
 @transaction.atomic
 def submit_answer(
     invitation: SurveyInvitation,
@@ -556,55 +622,110 @@ def submit_answer(
 
     Only the keys given in `answers` change (the score from the first page survives the comment
     from the second). The response keeps the time of the first answer, so it stays in its period.
+
+    The request does four writes: the invitation marked answered (first answer only), one
+    upsert of the response on (source, external_id), the audit row and the after-answer task
+    (`feedback.tasks.after_answer`: follow-up case, text analysis, rollups), queued with the
+    transaction. Nothing here reads or locks what other answers write, so answers do not wait
+    for each other; two answers on the same link meet on the invitation's row and the
+    response's unique key, and the second updates what the first stored.
     """
+    from everyweek.core.tasks import enqueue_with_transaction
+    from everyweek.feedback import tasks
+
     now = now or timezone.now()
-    locked = (
-        SurveyInvitation.objects.select_for_update(of=("self",))
-        .select_related("survey", "customer", "interaction", "interaction__agent")
-        .get(pk=invitation.pk)
+    survey = invitation.survey
+    given = {k: v for k, v in answers.items() if k in ANSWER_FIELDS}
+    if "reason_codes" in given:
+        given["reason_codes"] = [c for c in given["reason_codes"] or [] if c in survey.reason_codes]
+    if "comment" in given:
+        given["comment"] = (given["comment"] or "")[:5000]
+    services.validate_scores(
+        given.get("nps"), given.get("csat"), survey.csat_scale, given.get("ces")
     )
-    survey = locked.survey
-    existing = response_for(locked)
-    current: dict[str, Any] = {
-        "nps": existing.nps if existing else None,
-        "csat": existing.csat if existing else None,
-        "ces": existing.ces if existing else None,
-        "comment": existing.comment if existing else "",
-        "reason_codes": list(existing.reason_codes) if existing else [],
-    }
-    current.update({k: v for k, v in answers.items() if k in ANSWER_FIELDS})
-    current["reason_codes"] = [c for c in current["reason_codes"] if c in survey.reason_codes]
-    interaction = locked.interaction
-    response, created = services.record_response(
-        services.ResponseInput(
-            source=SOURCE,
-            external_id=external_id_for(locked),
-            submitted_at=existing.submitted_at if existing else now,
-            interaction=interaction,
-            survey=survey,
-            customer=locked.customer,
-            channel=interaction.channel,
-            nps=current["nps"],
-            csat=current["csat"],
-            csat_scale=survey.csat_scale,
-            ces=current["ces"],
-            comment=current["comment"][:5000],
-            reason_codes=current["reason_codes"],
-            language=language or locked.language,
-            invitation=locked,
+    first = bool(
+        SurveyInvitation.objects.filter(pk=invitation.pk, responded_at__isnull=True).update(
+            responded_at=now, status=InvitationStatus.RESPONDED
         )
     )
-    if locked.responded_at is None:
-        locked.responded_at = now
-        locked.status = InvitationStatus.RESPONDED
-        locked.save(update_fields=["responded_at", "status"])
+
+    def prep(name: str, value: Any) -> Any:
+        field = SurveyResponse._meta.get_field(name)
+        assert isinstance(field, Field)
+        return field.get_db_prep_save(value, connection)
+
+    params = [
+        SOURCE,
+        external_id_for(invitation),
+        given.get("nps"),
+        given.get("csat"),
+        survey.csat_scale,
+        given.get("ces"),
+        given.get("comment", ""),
+        prep("reason_codes", given.get("reason_codes", [])),
+        language or invitation.language,
+        prep("submitted_at", now),
+        prep("updated_at", now),
+        False,
+        invitation.pk,
+    ]
+    rows = list(SurveyResponse.objects.raw(_upsert_sql(tuple(given)), params))
+    if not rows:  # the invitation row is gone (deleted with its interaction meanwhile)
+        raise services.FeedbackError("This survey link no longer exists.")
+    response = rows[0]
     audit.record(
         None,
-        "survey.answer" if created else "survey.answer_again",
+        "survey.answer" if first else "survey.answer_again",
         response,
         {k: answers[k] for k in answers if k in ("nps", "csat", "ces")},
     )
+    enqueue_with_transaction(tasks.after_answer, response.pk)
     return response
+
+
+@transaction.atomic
+def _open_follow_up_once(response: SurveyResponse) -> None:
+    if response.survey is not None and response.survey.is_recovery:
+        return  # a recovery answer reports on its case (through the invitation), never opens one
+    config = FeedbackSettings.load()
+    reason = services.follow_up_reason(response, config)
+    if reason is None:
+        return
+    try:
+        with transaction.atomic():
+            services.open_follow_up(response, reason, config)
+    except IntegrityError:
+        pass  # the same task running at the same time opened it (one case per response)
+
+
+def after_answer(response_id: int) -> None:
+    """What follows an answer on the survey page, out of the request: a follow-up case for an
+    unhappy customer, the analysis of the comment (which commends praise and opens a case for
+    a complaint) and the scorecard rollups the answer counts in.
+
+    Idempotent: each step looks for what it would create, and rollups are recomputed from raw
+    rows, so running this twice leaves the same state. Steps commit one by one so the text
+    analysis never holds a write transaction open.
+    """
+    from everyweek.analysis import services as analysis
+    from everyweek.scorecards import rollups
+
+    response = (
+        SurveyResponse.objects.select_related("survey", "agent", "agent__reports_to")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:
+        return
+    _open_follow_up_once(response)
+    if response.comment.strip():
+        analysis.analyse_response(response)
+    keys = rollups.response_keys([response.pk])
+    if response.invitation_id is not None:
+        keys |= rollups.invitation_keys([response.invitation_id])
+    with transaction.atomic():
+        rollups.mark_dirty(keys, flush_on_commit=False)
+    rollups.flush()
 
 
 def mark_opened(invitation: SurveyInvitation) -> None:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -39,6 +40,7 @@ from everyweek.feedback.models import (
     SurveyText,
 )
 from everyweek.feedback.selectors import is_unhappy
+from everyweek.people.models import Person
 
 SURVEY_RATE_LIMIT = envint("EVERYWEEK_SURVEY_RATE_LIMIT", 60)
 SURVEY_RATE_WINDOW = envint("EVERYWEEK_SURVEY_RATE_WINDOW", 60)
@@ -121,10 +123,10 @@ def _expired(request: HttpRequest, invitation: SurveyInvitation) -> HttpResponse
 
 
 def _open(
-    request: HttpRequest, token: str, *, allow_expired: bool = False
+    request: HttpRequest, token: str, *, allow_expired: bool = False, lean: bool = False
 ) -> SurveyInvitation | HttpResponse:
     try:
-        return invitations.read_token(token, allow_expired=allow_expired)
+        return invitations.read_token(token, allow_expired=allow_expired, lean=lean)
     except InvalidLink:
         return _invalid(request)
     except ExpiredLink as exc:
@@ -138,22 +140,24 @@ class SurveyContext:
         self.invitation = invitation
         self.survey = invitation.survey
         self.token = token
-        texts = list(self.survey.texts.all())
-        self.languages = sorted(t.language for t in texts)
+        # Only the language codes here: an answer that is stored and redirected needs no more.
+        self.languages = sorted(self.survey.texts.values_list("language", flat=True))
         wanted = request.GET.get("lang", "") or request.POST.get("lang", "")
         self.language = (
             wanted
             if wanted in self.languages
             else invitations.pick_language(self.languages, invitation.language)
         )
-        by_language = {t.language: t for t in texts}
-        self.text: SurveyText = (
-            by_language.get(self.language)
-            or by_language.get(invitations.FALLBACK_LANGUAGE)
-            or (texts[0] if texts else SurveyText(survey=self.survey, language=self.language))
-        )
-        agent = invitation.interaction.agent if self.survey.show_agent else None
-        self.agent = agent if agent is not None and agent.is_active else None
+
+    @cached_property
+    def text(self) -> SurveyText:
+        """The wording, loaded when a page is rendered."""
+        return invitations.text_for(self.survey, self.language)
+
+    @cached_property
+    def agent(self) -> Person | None:
+        agent = self.invitation.interaction.agent if self.survey.show_agent else None
+        return agent if agent is not None and agent.is_active else None
 
     def switcher(self) -> list[dict[str, Any]]:
         items = []
@@ -226,7 +230,7 @@ def _redirect(name: str, page: SurveyContext) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """Step one: the scores. `?score=N` (from the email) shows a one-tap confirmation."""
-    found = _open(request, token)
+    found = _open(request, token, lean=request.method == "POST")
     if isinstance(found, HttpResponse):
         return found
     page = SurveyContext(request, found, token)

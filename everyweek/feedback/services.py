@@ -149,7 +149,7 @@ def _leader_of(person: Person | None) -> Person | None:
     return person.reports_to
 
 
-def _follow_up_reason(response: SurveyResponse, config: FeedbackSettings) -> str | None:
+def follow_up_reason(response: SurveyResponse, config: FeedbackSettings) -> str | None:
     if response.nps is not None and response.nps <= config.nps_detractor_max:
         return FollowUpReason.DETRACTOR
     on_five = response.csat_on_five
@@ -158,11 +158,13 @@ def _follow_up_reason(response: SurveyResponse, config: FeedbackSettings) -> str
     return None
 
 
-def open_follow_up(response: SurveyResponse, reason: str) -> FollowUpCase | None:
+def open_follow_up(
+    response: SurveyResponse, reason: str, config: FeedbackSettings | None = None
+) -> FollowUpCase | None:
     """Open a case for an unhappy customer, once per response, owned by the agent's leader."""
     if FollowUpCase.objects.filter(response=response).exists():
         return None
-    config = FeedbackSettings.load()
+    config = config or FeedbackSettings.load()
     agent = response.agent
     case = FollowUpCase.objects.create(
         response=response,
@@ -210,9 +212,10 @@ def record_response(data: ResponseInput, *, actor: Any = None) -> tuple[SurveyRe
     )
     # A recovery survey reports back on its follow-up case instead of opening another one.
     is_recovery = data.survey is not None and data.survey.is_recovery
-    reason = None if is_recovery else _follow_up_reason(response, FeedbackSettings.load())
+    config = FeedbackSettings.load()
+    reason = None if is_recovery else follow_up_reason(response, config)
     if reason:
-        open_follow_up(response, reason)
+        open_follow_up(response, reason, config)
     if response.comment.strip():
         # Imported lazily: the analysis app imports this module.
         from everyweek.analysis.tasks import analyse_response_task

@@ -27,3 +27,9 @@ def schedule_invitation(interaction_id: int) -> str:
         return ""
     invitation = invitations.schedule_invitation(interaction)
     return str(invitation.status) if invitation else ""
+
+
+@task()
+def after_answer(response_id: int) -> None:
+    """Follow-up case, text analysis and rollups of an answer given on the survey page."""
+    invitations.after_answer(response_id)

@@ -355,16 +355,22 @@ def add_new_rows(acc: Accumulator) -> None:
 # --- dirty marks --------------------------------------------------------------------------------
 
 
-def mark_dirty(keys: Iterable[Key]) -> None:
+def mark_dirty(keys: Iterable[Key], *, flush_on_commit: bool = True) -> None:
     """Remember keys to recompute (same transaction as the change); a task recomputes them.
 
-    The recomputation runs in a worker after commit, not in the request: a survey answer
-    only adds its marks, so answers never queue behind one another's rollup work.
+    The recomputation runs in a worker after commit, not in the request. Marks are plain
+    inserts, never "insert or ignore" against an existing mark: a mark written in the same
+    transaction as its change must not be absorbed into a mark a concurrent flush is about to
+    consume, or that flush (which cannot see the uncommitted change) would drop it. Duplicates
+    cost a row each and are merged by `flush`. `flush_on_commit=False` is for callers that
+    flush themselves (the after-answer task).
     """
     rows = [DirtyDay(agent_id_value=a, team_id_value=t, day=d) for a, t, d in set(keys)]
     if not rows:
         return
     DirtyDay.objects.bulk_create(rows, batch_size=1000)
+    if not flush_on_commit:
+        return
     connection = transaction.get_connection()
     # One flush per transaction, however many rows it marked.
     if not any(func is _enqueue_flush for _sids, func, _robust in connection.run_on_commit):

@@ -31,8 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from everyweek.core.models import AuditEvent
-from everyweek.core.tasks import enqueue_on_commit
+from everyweek.core.tasks import enqueue_on_commit, enqueue_with_transaction
 from everyweek.customers.models import Customer
+from everyweek.feedback import tasks as feedback_tasks
+from everyweek.feedback.invitations import MAX_AGE_TO_EMAIL
 from everyweek.feedback.models import (
     FeedbackSettings,
     FollowUpCase,
@@ -961,6 +963,7 @@ class InteractionImporter:
             {r.customers[row.customer_email] for row in rows if row.customer_email in r.customers}
         )
         pending = []
+        now = timezone.now()
         for row in rows:
             existing = stored.get(row.external_id)
             agent = r.agent(row.agent)
@@ -985,6 +988,10 @@ class InteractionImporter:
                 continue
             interaction, created = record_interaction(data)
             stored[row.external_id] = interaction
+            if _newly_resolved(existing, interaction, now):
+                # As for a contact resolved in the app: its survey is planned (by a task, so
+                # the import does not wait on it; scheduling is idempotent).
+                enqueue_with_transaction(feedback_tasks.schedule_invitation, interaction.pk)
             if created:
                 report.created += 1
             else:
@@ -1005,6 +1012,20 @@ class InteractionImporter:
         ):
             return False
         return all(getattr(existing, name) == getattr(data, name) for name in self.MERGED)
+
+
+def _newly_resolved(
+    existing: Interaction | None, interaction: Interaction, now: dt.datetime
+) -> bool:
+    """Resolved by this import (not before it), recently enough that its customer is asked.
+
+    Older contacts are left alone: a history import must not make an invitation for every
+    ticket of past years (`invitations.MAX_AGE_TO_EMAIL` would only make them links anyway).
+    """
+    resolved = interaction.resolved_at
+    if resolved is None or (existing is not None and existing.resolved_at is not None):
+        return False
+    return now - resolved <= MAX_AGE_TO_EMAIL
 
 
 def chunked(items: Iterator[Parsed], size: int) -> Iterator[list[Parsed]]:

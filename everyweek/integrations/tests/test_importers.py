@@ -456,3 +456,41 @@ def test_every_imported_comment_is_analysed_as_record_response_does(
         with_comment
         and set(TextAnalysis.objects.values_list("response_id", flat=True)) == with_comment
     )
+
+
+def test_tickets_resolved_through_an_import_get_their_survey_planned_once(
+    org: Org, make_integration: Any
+) -> None:
+    from everyweek.feedback.models import InvitationStatus, SurveyInvitation
+
+    freshdesk = make_integration("freshdesk")
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    fmt = "%Y-%m-%d %H:%M:%S"
+    created, resolved = (
+        (now - dt.timedelta(hours=3)).strftime(fmt),
+        (now - dt.timedelta(hours=1)).strftime(fmt),
+    )
+    data = (
+        "Ticket ID,Subject,Status,Agent,Created time,Resolved time,Requester email\n"
+        f"900,Parcel lost,Resolved,Alice Agent,{created},{resolved},carla@example.net\n"
+        f"901,Still open,Open,Alice Agent,{created},,dora@example.net\n"
+        "902,Old ticket,Closed,Alice Agent,2015-08-27 08:00:00,2015-08-27 15:30:00,"
+        "emil@example.net\n"
+    ).encode()
+
+    assert run(freshdesk, "freshdesk_tickets", data).created == 3
+
+    invitation = SurveyInvitation.objects.get()
+    assert invitation.interaction.external_id == "900"
+    assert invitation.status == InvitationStatus.SCHEDULED
+    assert invitation.customer is not None and invitation.customer.email == "carla@example.net"
+    # Importing again (or the open ticket being resolved later) never plans a second survey.
+    later = data.replace(b"901,Still open,Open", b"901,Still open,Resolved").replace(
+        f"{created},,dora".encode(), f"{created},{resolved},dora".encode()
+    )
+    run(freshdesk, "freshdesk_tickets", later)
+    run(freshdesk, "freshdesk_tickets", later)
+    assert sorted(SurveyInvitation.objects.values_list("interaction__external_id", flat=True)) == [
+        "900",
+        "901",
+    ]
