@@ -28,7 +28,7 @@ def secrets_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMess
                 "EVERYWEEK_SECRETS_KEY is not set: secrets stored in the database are encrypted "
                 "with a key derived from SECRET_KEY, and changing SECRET_KEY makes them unreadable.",
                 hint="Set EVERYWEEK_SECRETS_KEY (everyweek rotate_secrets --new-key makes one), "
-                "add the derived key's successor first, then run everyweek rotate_secrets.",
+                "then run everyweek rotate_secrets to re-encrypt what is stored.",
                 id="everyweek.W001",
             )
         ]
