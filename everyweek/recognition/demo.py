@@ -327,22 +327,23 @@ def _goals(rng: random.Random, teams: list[Team], people: list[Person]) -> int:
 
 
 def _top_performer_rules() -> int:
-    """Top service performers on a par with sales: the month's best rated, the week's fastest
-    to answer. They are measured from the scorecard rollups, live until the job keeps them."""
+    """Top service performers on a par with sales: the month's best rated and most praised.
+    They are measured from the scorecard rollups, live until the job keeps them."""
+    # Volumes fit the generated organisation (about ten answers and twenty interactions per
+    # agent a month), so the demo shows places for the last closed month.
     TopPerformerRule.objects.create(
         name="Customer satisfaction stars of the month",
         metric="csat",
         period="month",
         top_n=3,
-        min_volume=10,
+        min_volume=5,
     )
     TopPerformerRule.objects.create(
-        name="First-response champions of the week",
-        metric="first_response",
-        period="week",
+        name="Most praised by customers this month",
+        metric="commendations",
+        period="month",
         top_n=3,
-        threshold=80,
-        min_volume=20,
+        min_volume=10,
     )
     return 2
 
