@@ -294,6 +294,17 @@ def _celebration(year: int) -> Celebration:
     return celebration
 
 
+def _managed_celebration(
+    request: HttpRequest, year: int, *, write: bool = False
+) -> tuple[Any, Celebration]:
+    """The caller and the year's celebration, for organisers only (404 to anyone else)."""
+    user = require_scope(request, TokenScope.WRITE) if write else caller(request)
+    celebration = _celebration(year)
+    if not services.can_manage(user, celebration):
+        raise errors.not_found()
+    return user, celebration
+
+
 def _ref(person: Any) -> dict[str, Any] | None:
     return {"id": person.pk, "full_name": person.full_name} if person is not None else None
 
@@ -667,10 +678,7 @@ def cover_slot(request: HttpRequest, slot_id: int) -> Any:
     summary="The notice to customers (en, it, de, th, es, fr), for the coverage window",
 )
 def customer_notice(request: HttpRequest, year: int, zone: str = "UTC") -> list[Any]:
-    user = caller(request)
-    celebration = _celebration(year)
-    if not services.can_manage(user, celebration):
-        raise errors.not_found()
+    _user, celebration = _managed_celebration(request, year)
     slots = list(celebration.coverage.all())
     if not slots:
         return []
@@ -716,10 +724,7 @@ def list_thanks(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     summary="Customers' messages waiting for approval (organisers)",
 )
 def list_pending_thanks(request: HttpRequest, year: int) -> list[dict[str, Any]]:
-    user = caller(request)
-    celebration = _celebration(year)
-    if not services.can_manage(user, celebration):
-        raise errors.not_found()
+    _user, celebration = _managed_celebration(request, year)
     return [_thanks_out(m) for m in selectors.pending_messages(celebration)]
 
 
@@ -771,10 +776,7 @@ def _managed_notice(request: HttpRequest, notice_id: int, *, write: bool) -> tup
     summary="The notices to customers, drafts and sent (organisers)",
 )
 def list_notices(request: HttpRequest, year: int) -> list[dict[str, Any]]:
-    user = caller(request)
-    celebration = _celebration(year)
-    if not services.can_manage(user, celebration):
-        raise errors.not_found()
+    _user, celebration = _managed_celebration(request, year)
     return [_notice_out(n) for n in celebration.notices.all()]
 
 
@@ -784,10 +786,7 @@ def list_notices(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     summary="Draft a notice to customers (organisers)",
 )
 def draft_notice(request: HttpRequest, year: int, payload: CustomerNoticeIn) -> Any:
-    actor = require_scope(request, TokenScope.WRITE)
-    celebration = _celebration(year)
-    if not services.can_manage(actor, celebration):
-        raise errors.not_found()
+    actor, celebration = _managed_celebration(request, year, write=True)
     notice = services.draft_notice(actor=actor, celebration=celebration, **payload.dict())
     return _notice_out(notice)
 
