@@ -284,7 +284,7 @@ def duckdb_scan(
     rows = SurveyResponse.objects.filter(source="bench").values_list(
         "team_id", "submitted_at", "nps", "csat", "ces"
     )
-    for chunk in _chunks(rows.iterator(chunk_size=20_000), 20_000):
+    for chunk in bulk.chunks(rows.iterator(chunk_size=20_000), 20_000):
         db.executemany("INSERT INTO responses VALUES (?, ?, ?, ?, ?)", chunk)
     start = dt.datetime.combine(month, dt.time(), dt.UTC)
     params = {
@@ -300,17 +300,6 @@ def duckdb_scan(
         timings.append(time.perf_counter() - begin)
     db.close()
     return statistics.median(timings[1:])  # the first run warms DuckDB's caches
-
-
-def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def time_page(client: Client, url: str, runs: int = 7) -> tuple[float, int]:

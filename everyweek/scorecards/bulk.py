@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 
@@ -52,6 +52,7 @@ COLUMNS = (
     "is_generated",
 )
 CHANNELS = frozenset(Channel.values)
+T = TypeVar("T")
 MAX_ERRORS = 1000
 
 
@@ -219,8 +220,8 @@ def _insert(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
     cursor.executemany(sql, rows)
 
 
-def _chunks(lines: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
-    while chunk := list(islice(lines, size)):
+def chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(islice(items, size)):
         yield chunk
 
 
@@ -284,7 +285,7 @@ def ingest_interactions_csv(
     edges = HANDLE_TIME_EDGES
     channels = CHANNELS
     number = 1
-    for chunk in _chunks(reader, chunk_size):
+    for chunk in chunks(reader, chunk_size):
         report.read += len(chunk)
         rows: list[tuple[Any, ...]] = []
         # Per row: (rollup key, handle time or -1, reopens), summed after the existence check.

@@ -917,10 +917,15 @@ def deliver_notice(notice_id: int, now: dt.datetime | None = None) -> int:
         pk__in=notice.deliveries.values("customer_id")
     )
     sent = 0
+    texts: dict[tuple[str, str], notices.Notice] = {}  # one text per language and time zone
     for customer in recipients.iterator():
         language = notices.language_for(customer.locale)
         zone = notices.safe_zone(customer.time_zone)
-        text = notices.notice(notice.starts_at, notice.ends_at, language, zone)
+        text = texts.get((language, zone))
+        if text is None:
+            text = texts[(language, zone)] = notices.notice(
+                notice.starts_at, notice.ends_at, language, zone
+            )
         with transaction.atomic():
             try:
                 with transaction.atomic():
