@@ -376,7 +376,7 @@ def mark_dirty(keys: Iterable[Key], *, flush_on_commit: bool = True) -> None:
     # A raw executemany: bulk_create cost ~40 µs a mark (model instances, per-value SQL),
     # and a bulk import marks tens of thousands of keys.
     qn = db.ops.quote_name
-    columns = ", ".join(qn(DirtyDay._meta.get_field(name).column) for name in DIRTY_COLUMNS)
+    columns = ", ".join(qn(name) for name in DIRTY_COLUMNS)  # plain fields: column = name
     with db.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {qn(DirtyDay._meta.db_table)} ({columns}) VALUES (%s, %s, %s)",  # noqa: S608 - quoted names; values are parameters
