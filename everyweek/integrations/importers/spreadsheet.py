@@ -335,9 +335,7 @@ def _rows(
             raw_date = values[date_i]
             if type(raw_date) is str and len(raw_date) >= 19 and raw_date[10] in " T":
                 try:
-                    submitted = fromiso(
-                        raw_date[:-1] + "+00:00" if raw_date[-1] == "Z" else raw_date
-                    )
+                    submitted = fromiso(raw_date)  # Python 3.11 reads a trailing "Z" too
                     if submitted.tzinfo is None:
                         submitted = submitted.replace(tzinfo=tz)
                     if submitted.tzinfo is not utc:
