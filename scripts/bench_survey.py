@@ -20,7 +20,8 @@ For each database it:
    a fifth, SIGKILL of one worker at two fifths, and a full stop and start at three fifths;
    then the same check: no acknowledged submission may be lost.
 
-The survey page's per-address rate limit is switched off (EVERYWEEK_SURVEY_RATE_LIMIT=0): wrk
+The scratch PostgreSQL database is `everyweek_bench`, or BENCH_PG_DATABASE. The survey page's
+per-address rate limit is switched off (EVERYWEEK_SURVEY_RATE_LIMIT=0): wrk
 sends everything from one address. Results are printed as a table and as JSON (--json FILE).
 Timings depend on the machine; nothing here is asserted by the test suite.
 """
@@ -222,7 +223,8 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, collectstatic: bool = False) -> None:
-        argv = [str(EVERYWEEK), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "2"]
+        argv = [str(EVERYWEEK), "serve", "--bind", f"127.0.0.1:{self.port}"]
+        argv += ["--workers", str(self.env.get("WEB_WORKERS", "2"))]
         if not collectstatic:
             argv.append("--no-collectstatic")
         with open(self.log, "ab") as log:
@@ -418,6 +420,9 @@ def disturb(server: Server, duration: int, log: list[str]) -> None:
     log.append(f"{time.monotonic() - started:.1f}s server started again")
 
 
+PG_BENCH_DB = os.environ.get("BENCH_PG_DATABASE", PG_BENCH_DB)
+
+
 def pg_admin(sql: str) -> None:
     import psycopg
 
@@ -438,7 +443,10 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
         "EVERYWEEK_SURVEY_RATE_LIMIT": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        "WEB_WORKERS": str(args.workers),
     }
+    if args.web_threads:
+        env["WEB_THREADS"] = str(args.web_threads)
     env.pop("DATABASE_URL", None)
     if database == "postgres":
         pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
@@ -551,7 +559,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print()
     print(
         f"wrk -t{args.threads} -c{args.connections}, {args.duration} s; "
-        "gunicorn 2 workers (everyweek serve), same machine"
+        f"gunicorn {args.workers} workers, {args.web_threads or 'default'} threads "
+        "(everyweek serve), same machine"
     )
     print(
         "| database | /healthz req/s | survey submissions/s | ratio | p50 | p99 "
@@ -613,6 +622,12 @@ def main() -> None:
         default=1500,
         help="links prepared per second of run; if they run out, links are answered again "
         "(updates, still checked) and the report says so",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers of `everyweek serve`"
+    )
+    parser.add_argument(
+        "--web-threads", type=int, help="threads per worker (default: `everyweek serve`'s own)"
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")

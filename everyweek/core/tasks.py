@@ -46,7 +46,44 @@ def enqueue_with_transaction(task: Task[Any, Any], *args: Any, **kwargs: Any) ->
     from django_tasks_db.backend import DatabaseBackend
 
     backend = task_backends[task.backend]
-    if isinstance(backend, DatabaseBackend | ImmediateBackend):
+    if isinstance(backend, DatabaseBackend):
+        _enqueue_in_database(backend, task, args, kwargs)
+    elif isinstance(backend, ImmediateBackend):
         task.enqueue(*args, **kwargs)
     else:
         enqueue_on_commit(task, *args, **kwargs)
+
+
+# Tasks the database backend has accepted, per backend alias: a task is a frozen module-level
+# object, so what `validate_task` checks (its signature, priority) cannot change afterwards.
+_VALIDATED: set[tuple[str, Task[Any, Any]]] = set()
+
+
+def _enqueue_in_database(
+    backend: Any, task: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """`DatabaseBackend.enqueue`, minus its per-call costs: the task is validated once per
+    process (inspecting its signature each time cost ~0.3 ms) and the row is written with one
+    prepared INSERT (`fastsql.insert`) instead of `objects.create`. The row's content is the
+    backend's own (`DatabaseBackend._task_to_db_task`), and `task_enqueued` is still sent."""
+    from django_tasks.signals import task_enqueued
+    from django_tasks.utils import normalize_json
+    from django_tasks_db.models import DBTaskResult
+
+    from everyweek.core import fastsql
+
+    key = (backend.alias, task)
+    if key not in _VALIDATED:
+        backend.validate_task(task)
+        _VALIDATED.add(key)
+    row: DBTaskResult[Any, Any] = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,  # type: ignore[misc]  # None: the pre_save receiver sets it
+        backend_name=backend.alias,
+    )
+    fastsql.insert(row)
+    task_enqueued.send(type(backend), task_result=row.task_result)

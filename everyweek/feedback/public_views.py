@@ -140,8 +140,9 @@ class SurveyContext:
         self.invitation = invitation
         self.survey = invitation.survey
         self.token = token
-        # Only the language codes here: an answer that is stored and redirected needs no more.
-        self.languages = sorted(self.survey.texts.values_list("language", flat=True))
+        # Only the language codes here: an answer that is stored and redirected needs no more
+        # (the answer's lean read brings them with the invitation).
+        self.languages = invitations.survey_languages(self.survey)
         wanted = request.GET.get("lang", "") or request.POST.get("lang", "")
         self.language = (
             wanted

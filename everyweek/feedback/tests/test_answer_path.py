@@ -126,3 +126,39 @@ def test_an_answer_takes_few_queries_and_leaves_the_rest_to_one_task(
     invitations.after_answer(response.pk)
     assert FollowUpCase.objects.filter(response=response).count() == 1
     assert AgentDay.objects.filter(responses=1, detractors=1).count() == 1
+
+
+def test_the_answers_lean_read_equals_the_orms(invitation: SurveyInvitation) -> None:
+    lean = invitations.read_token(invitations.make_token(invitation), lean=True)
+    full = SurveyInvitation.objects.select_related("survey").get(pk=invitation.pk)
+    for name in ("pk", *invitations.LEAN_COLUMNS):
+        name = "survey_id" if name == "survey" else name
+        assert getattr(lean, name) == getattr(full, name), name
+    assert lean.expires_at.tzinfo is not None
+    survey_fields = [f.attname for f in type(full.survey)._meta.concrete_fields]
+    assert [getattr(lean.survey, f) for f in survey_fields] == [
+        getattr(full.survey, f) for f in survey_fields
+    ]
+    assert invitations.survey_languages(lean.survey) == invitations.survey_languages(full.survey)
+    # What was not read loads on first use, as with `.only()`.
+    assert lean.interaction.pk == full.interaction_id
+
+
+def test_a_changed_survey_applies_to_the_next_answer_at_once(
+    invitation: SurveyInvitation, make_interaction: Any
+) -> None:
+    """Nothing about the survey is cached between requests: the lean read brings it fresh."""
+    client = Client()
+    survey = invitation.survey
+    survey.csat_scale = 7
+    survey.save(update_fields=["csat_scale"])
+    assert client.post(url(invitation), {"csat": "7", "lang": "de"}).status_code == 302
+    response = SurveyResponse.objects.get()
+    assert (response.csat, response.csat_scale, response.language) == (7, 7, "de")
+
+    # A language the survey no longer speaks is not offered on the next answer.
+    survey.texts.filter(language="de").delete()
+    done = client.post(url(invitation), {"csat": "6", "lang": "de"})
+    assert done.status_code == 302 and done["Location"].endswith("?lang=en")
+    response.refresh_from_db()
+    assert (response.csat, response.language) == (6, "en")

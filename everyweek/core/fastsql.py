@@ -1,0 +1,103 @@
+"""Hand-written SQL for the few statements on hot paths (the survey answer), without the ORM's
+per-call query compilation, which costs more CPU than the database does for a one-row statement.
+
+Both helpers go through Django's field machinery, so what is stored and read back is exactly what
+`Model.save()` and a queryset would store and read: `pre_save` (auto_now_add) and
+`get_db_prep_save` (JSON, dates) on the way in, the backend's and the field's converters on the
+way out. Statements and converters are prepared once per model and database vendor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Field, Model
+from django.db.models.expressions import Col
+from django.db.models.signals import post_save, pre_save
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    fields: list[Field[Any, Any]]
+    returns_pk: bool
+
+
+_INSERTS: dict[tuple[str, type[Model]], _Insert] = {}
+
+
+def _insert_statement(model: type[Model]) -> _Insert:
+    key = (connection.vendor, model)
+    found = _INSERTS.get(key)
+    if found is None:
+        meta = model._meta
+        pk = meta.pk
+        assert pk is not None
+        auto = bool(getattr(pk, "db_returning", False))  # an AutoField: the database assigns it
+        fields = [f for f in meta.concrete_fields if not (auto and f is pk)]
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        # Names come from the model's meta; every value is a parameter.
+        sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        if auto:
+            sql += f" RETURNING {qn(pk.column)}"
+        found = _INSERTS[key] = _Insert(sql, fields, auto)
+    return found
+
+
+def insert(obj: Model) -> None:
+    """Store a new `obj` with one INSERT, as `obj.save(force_insert=True)` would store it.
+
+    `pre_save` and `post_save` are sent as `save_base` sends them (django_tasks_db sets a task's
+    `run_after` in one), and the primary key is set when the database assigns it. Only for
+    models without parents (one table).
+    """
+    model = type(obj)
+    meta = model._meta
+    assert not meta.parents, "fastsql.insert writes one table"
+    using = connection.alias
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    statement = _insert_statement(model)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in statement.fields]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        if statement.returns_pk:
+            row = cursor.fetchone()
+            assert meta.pk is not None and row is not None
+            setattr(obj, meta.pk.attname, row[0])
+    obj._state.adding = False
+    obj._state.db = using
+    post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+    )
+
+
+class Reader:
+    """Turns raw rows of some of a model's columns into instances, as a queryset would."""
+
+    def __init__(self, model: type[Model], fields: Sequence[Field[Any, Any]]) -> None:
+        self.model = model
+        # In the model's own order, which `Model.from_db` expects; callers select `self.fields`.
+        order = {f: n for n, f in enumerate(model._meta.concrete_fields)}
+        self.fields = sorted(fields, key=order.__getitem__)
+        self.attnames = [f.attname for f in self.fields]
+        table = model._meta.db_table
+        self.columns: list[Col] = [f.get_col(table) for f in self.fields]
+        self.converters = [
+            (col, connection.ops.get_db_converters(col) + f.get_db_converters(connection))  # type: ignore[attr-defined]
+            for f, col in zip(self.fields, self.columns, strict=True)
+        ]
+
+    def build(self, values: Sequence[Any]) -> Model:
+        converted = []
+        for (col, functions), value in zip(self.converters, values, strict=True):
+            for function in functions:
+                value = function(value, col, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.attnames, converted)
