@@ -1,5 +1,6 @@
-"""Hand-written SQL for the few statements on hot paths (the survey answer), without the ORM's
-per-call query compilation, which costs more CPU than the database does for a one-row statement.
+"""Hand-written SQL for the few statements on hot paths (the survey answer, bulk dirty marks),
+without the ORM's per-call query compilation, which costs more CPU than the database does for
+a one-row statement.
 
 Both helpers go through Django's field machinery, so what is stored and read back is exactly what
 `Model.save()` and a queryset would store and read: `pre_save` (auto_now_add) and
@@ -9,7 +10,7 @@ way out. Statements and converters are prepared once per model and database vend
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -49,6 +50,40 @@ def _insert_statement(model: type[Model]) -> _Insert:
             sql += f" RETURNING {qn(pk.column)}"
         found = _INSERTS[key] = _Insert(sql, fields, auto)
     return found
+
+
+_MANY: dict[tuple[str, type[Model], tuple[str, ...]], tuple[str, list[Field[Any, Any]]]] = {}
+
+
+def insert_many(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Store rows of plain values for these fields with one prepared executemany.
+
+    For bulk writes of small rows (dirty marks), where `bulk_create` spends more on building
+    instances and per-value SQL than the database spends storing them. Each value goes through
+    its field's `get_db_prep_save`, as a save would; no signals are sent (as `bulk_create`).
+    """
+    key = (connection.vendor, model, tuple(names))
+    found = _MANY.get(key)
+    if found is None:
+        meta = model._meta
+        concrete: list[Field[Any, Any]] = []
+        for name in names:
+            field = meta.get_field(name)
+            assert isinstance(field, Field) and field.concrete, f"{name}: not a plain column"
+            concrete.append(field)
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in concrete)
+        marks = ", ".join(["%s"] * len(concrete))
+        sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        found = _MANY[key] = (sql, concrete)
+    sql, prepared = found
+    params = [
+        [f.get_db_prep_save(value, connection) for f, value in zip(prepared, row, strict=True)]
+        for row in rows
+    ]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
 def insert(obj: Model) -> None:

@@ -64,8 +64,9 @@ def _enqueue_in_database(
 ) -> None:
     """`DatabaseBackend.enqueue`, minus its per-call costs: the task is validated once per
     process (inspecting its signature each time cost ~0.3 ms) and the row is written with one
-    prepared INSERT (`fastsql.insert`) instead of `objects.create`. The row's content is the
-    backend's own (`DatabaseBackend._task_to_db_task`), and `task_enqueued` is still sent."""
+    prepared INSERT (`fastsql.insert`) instead of `objects.create`. The row's content is that
+    of `DatabaseBackend._task_to_db_task` (django-tasks-db is pinned to 0.13, and
+    core/tests/test_fastsql.py compares the two rows), and `task_enqueued` is still sent."""
     from django_tasks.signals import task_enqueued
     from django_tasks.utils import normalize_json
     from django_tasks_db.models import DBTaskResult
@@ -76,14 +77,18 @@ def _enqueue_in_database(
     if key not in _VALIDATED:
         backend.validate_task(task)
         _VALIDATED.add(key)
-    row: DBTaskResult[Any, Any] = DBTaskResult(
-        id=backend._get_id(),
-        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-        priority=task.priority,
-        task_path=task.module_path,
-        queue_name=task.queue_name,
-        run_after=task.run_after,  # type: ignore[misc]  # None: the pre_save receiver sets it
-        backend_name=backend.alias,
-    )
-    fastsql.insert(row)
+    if backend.options.get("id_function"):
+        # A custom id scheme: the backend's own (slower) write, so its ids stay its own.
+        row = backend._task_to_db_task(task, args, kwargs)
+    else:
+        row = DBTaskResult(
+            id=DBTaskResult._meta.pk.get_default(),  # type: ignore[union-attr]
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,  # type: ignore[misc]  # None: the pre_save receiver sets it
+            backend_name=backend.alias,
+        )
+        fastsql.insert(row)
     task_enqueued.send(type(backend), task_result=row.task_result)

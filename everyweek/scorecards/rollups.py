@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 
+from everyweek.core import fastsql
 from everyweek.feedback.models import (
     FollowUpCase,
     FollowUpReason,
@@ -368,23 +369,16 @@ def mark_dirty(keys: Iterable[Key], *, flush_on_commit: bool = True) -> None:
     cost a row each and are merged by `flush`. `flush_on_commit=False` is for callers that
     flush themselves (the after-answer task).
     """
-    db = transaction.get_connection()
-    adapt = db.ops.adapt_datefield_value
-    rows = [(a, t, adapt(d)) for a, t, d in set(keys)]
-    if not rows:
+    marks = set(keys)
+    if not marks:
         return
-    # A raw executemany: bulk_create cost ~40 µs a mark (model instances, per-value SQL),
-    # and a bulk import marks tens of thousands of keys.
-    qn = db.ops.quote_name
-    columns = ", ".join(qn(name) for name in DIRTY_COLUMNS)  # plain fields: column = name
-    with db.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {qn(DirtyDay._meta.db_table)} ({columns}) VALUES (%s, %s, %s)",  # noqa: S608 - quoted names; values are parameters
-            rows,
-        )
+    # A prepared executemany: bulk_create cost ~40 µs a mark (model instances, per-value
+    # SQL), and a bulk import marks tens of thousands of keys.
+    fastsql.insert_many(DirtyDay, DIRTY_COLUMNS, marks)
     if not flush_on_commit:
         return
     # One flush per transaction, however many rows it marked.
+    db = transaction.get_connection()
     if not any(func is _enqueue_flush for _sids, func, _robust in db.run_on_commit):
         transaction.on_commit(_enqueue_flush)
 

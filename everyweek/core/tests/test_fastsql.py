@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from everyweek.core import audit, fastsql
 from everyweek.core.models import AuditEvent
 from everyweek.core.tasks import enqueue_with_transaction
 from everyweek.feedback import tasks
+from everyweek.scorecards.models import DirtyDay
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,32 @@ def test_save_signals_are_sent(org: Any) -> None:
         post_save.disconnect(after, sender=AuditEvent)
     assert seen == ["pre None", "post True True"]
     assert AuditEvent.objects.get(pk=event.pk).target_repr == "changed before saving"
+
+
+FIXED_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
+
+
+def fixed_id() -> uuid.UUID:
+    return FIXED_ID
+
+
+def test_a_custom_id_function_keeps_the_backends_own_write(settings: Any) -> None:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "OPTIONS": {"id_function": "everyweek.core.tests.test_fastsql.fixed_id"},
+        }
+    }
+    enqueue_with_transaction(tasks.after_answer, 7)
+    assert [r.pk for r in DBTaskResult.objects.all()] == [FIXED_ID]
+
+
+def test_insert_many_stores_what_bulk_create_stores() -> None:
+    day = dt.date(2026, 3, 29)
+    fastsql.insert_many(DirtyDay, ("agent_id_value", "team_id_value", "day"), [(1, None, day)])
+    fastsql.insert_many(DirtyDay, ("agent_id_value", "team_id_value", "day"), [])  # nothing
+    DirtyDay.objects.bulk_create([DirtyDay(agent_id_value=1, team_id_value=None, day=day)])
+    rows = list(
+        DirtyDay.objects.order_by("pk").values_list("agent_id_value", "team_id_value", "day")
+    )
+    assert rows == [(1, None, day), (1, None, day)]
