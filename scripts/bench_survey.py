@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -184,6 +185,39 @@ def verify(acked_dir: str) -> None:
             }
         )
     )
+
+
+def capture(tokens_path: str, script_path: str) -> None:
+    """Answer one prepared link through the real view and write its SQL as a pgbench script.
+
+    The statements are the ones the view ran (captured, not copied by hand), with the link's
+    invitation id made a pgbench variable, the response's external id built from it and the
+    task row given a fresh UUID, so pgbench can run the same transaction on other links.
+    """
+    _django()
+    from django.db import connection
+    from django.db.models import Max, Min
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from everyweek.feedback import invitations
+    from everyweek.feedback.models import SurveyInvitation
+
+    token = Path(tokens_path).read_text().split()[0]
+    pk = invitations.read_token(token).pk
+    with CaptureQueriesContext(connection) as captured:
+        response = Client().post(f"/s/{token}/", {"nps": "9"}, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 302, response.status_code
+    lines = [r"\set id random(:first, :last)"]
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        sql = re.sub(rf"(\b(?:inv\.)?\"?id\"? = ){pk}\b", r"\1:id", sql)
+        sql = sql.replace(f"'inv-{pk}'", "'inv-' || :id")
+        sql = re.sub(r"'[0-9a-f]{32}'::uuid", "gen_random_uuid()", sql)
+        lines.append(sql + ";")
+    Path(script_path).write_text("\n".join(lines) + "\n")
+    ids = SurveyInvitation.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    print(RESULT_PREFIX + json.dumps({"statements": len(lines) - 1, **ids}))
 
 
 # --- The driver -------------------------------------------------------------------------------
@@ -430,6 +464,36 @@ def pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def pgbench_answers(
+    env: dict[str, str], work: Path, tokens: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """The answer's captured transaction run by pgbench, as many clients as wrk connections.
+
+    Links are picked at random among all prepared ones, so some are answered again (the
+    upsert's update branch): the same statements, the same rows touched.
+    """
+    pgbench = shutil.which("pgbench")
+    if pgbench is None:
+        print("[postgres] pgbench is missing (Debian: postgresql-client); skipped")
+        return {}
+    script = work / "answer.sql"
+    found = run_here(env, "_capture", str(tokens), str(script))
+    print(f"[postgres] pgbench, the answer's {found['statements']} statements, {args.pgbench}s")
+    done = subprocess.run(  # noqa: S603 - pgbench with our own arguments
+        [pgbench, "-h", "127.0.0.1", "-U", "postgres", "-n", "-f", str(script),
+         "-D", f"first={found['first']}", "-D", f"last={found['last']}",
+         "-c", str(args.connections), "-j", str(args.threads), "-T", str(args.pgbench),
+         PG_BENCH_DB],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    tps = re.search(r"tps = ([\d.]+)", done.stdout)
+    latency = re.search(r"latency average = ([\d.]+) ms", done.stdout)
+    return {
+        "tps": float(tps.group(1)) if tps else None,
+        "latency_ms": float(latency.group(1)) if latency else None,
+    }
+
+
 def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix=f"everyweek-bench-{database}-"))
     env = {
@@ -498,6 +562,9 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
         survey = wrk(base + "/", script, duration=args.duration, **shape)
         server.stop()
         survey_check = run_here(env, "_verify", str(work / "acked-main"))
+        ceiling: dict[str, Any] = {}
+        if database == "postgres" and args.pgbench:
+            ceiling = pgbench_answers(env, work, after_tokens, args)
 
         restart: dict[str, Any] = {}
         restart_check: dict[str, Any] = {}
@@ -541,6 +608,7 @@ def bench_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
             "restart": restart,
             "restart_check": restart_check,
             "restart_events": events,
+            "pgbench": ceiling,
             "scratch": str(work),
         }
     finally:
@@ -582,6 +650,13 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         if s["other"] or s["errors"]:
             print(f"  note: {s['other']} unacknowledged answers, {s['errors']} socket errors")
     for r in results:
+        if r.get("pgbench"):
+            p = r["pgbench"]
+            print(
+                f"pgbench, the answer's own SQL with no Python ({r['database']}): "
+                f"{p['tps']:.0f} answers/s, {p['latency_ms']} ms average"
+            )
+    for r in results:
         print(f"load average before the {r['database']} runs: {r['load_average_before']}")
     for r in results:
         if not r["restart"]:
@@ -606,6 +681,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_verify":
         verify(sys.argv[2])
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "_capture":
+        capture(sys.argv[2], sys.argv[3])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
@@ -628,6 +706,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--web-threads", type=int, help="threads per worker (default: `everyweek serve`'s own)"
+    )
+    parser.add_argument(
+        "--pgbench",
+        type=int,
+        default=0,
+        help="PostgreSQL: also run the answer's own SQL with pgbench for this many seconds, "
+        "with no Python in the way: the database's ceiling on this machine (0: skip)",
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
