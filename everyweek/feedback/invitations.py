@@ -827,15 +827,15 @@ def after_answer(response_id: int) -> None:
     )
     if response is None:
         return
-    _open_follow_up_once(response)
-    if response.comment.strip():
-        analysis.analyse_response(response)
-    keys = rollups.response_keys([response.pk])
-    if response.invitation_id is not None:
-        keys |= rollups.invitation_keys([response.invitation_id])
-    with transaction.atomic():
-        rollups.mark_dirty(keys, flush_on_commit=False)
-    rollups.flush()
+    with rollups.flushed_here():
+        _open_follow_up_once(response)
+        if response.comment.strip():
+            analysis.analyse_response(response)
+        keys = rollups.response_keys([response.pk])
+        if response.invitation_id is not None:
+            keys |= rollups.invitation_keys([response.invitation_id])
+        with transaction.atomic():
+            rollups.mark_dirty(keys)
 
 
 def mark_opened(invitation: SurveyInvitation) -> None:

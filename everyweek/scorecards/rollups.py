@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -359,15 +360,14 @@ def add_new_rows(acc: Accumulator) -> None:
 DIRTY_COLUMNS = ("agent_id_value", "team_id_value", "day")
 
 
-def mark_dirty(keys: Iterable[Key], *, flush_on_commit: bool = True) -> None:
+def mark_dirty(keys: Iterable[Key]) -> None:
     """Remember keys to recompute (same transaction as the change); a task recomputes them.
 
     The recomputation runs in a worker after commit, not in the request. Marks are plain
     inserts, never "insert or ignore" against an existing mark: a mark written in the same
     transaction as its change must not be absorbed into a mark a concurrent flush is about to
     consume, or that flush (which cannot see the uncommitted change) would drop it. Duplicates
-    cost a row each and are merged by `flush`. `flush_on_commit=False` is for callers that
-    flush themselves (the after-answer task).
+    cost a row each and are merged by `flush`. Inside `flushed_here()` no task is queued.
     """
     marks = set(keys)
     if not marks:
@@ -375,12 +375,32 @@ def mark_dirty(keys: Iterable[Key], *, flush_on_commit: bool = True) -> None:
     # A prepared executemany: bulk_create cost ~40 µs a mark (model instances, per-value
     # SQL), and a bulk import marks tens of thousands of keys.
     fastsql.insert_many(DirtyDay, DIRTY_COLUMNS, marks)
-    if not flush_on_commit:
+    if _flushed_by_caller.get():
         return
     # One flush per transaction, however many rows it marked.
     db = transaction.get_connection()
     if not any(func is _enqueue_flush for _sids, func, _robust in db.run_on_commit):
         transaction.on_commit(_enqueue_flush)
+
+
+# Set inside `flushed_here()`: the caller flushes once at the end, so the marks that signals
+# make on the way (a follow-up case, a commendation) queue no flush task of their own.
+_flushed_by_caller: ContextVar[bool] = ContextVar("flushed_by_caller", default=False)
+
+
+@contextmanager
+def flushed_here() -> Iterator[None]:
+    """Flush once when the block ends instead of queueing a flush task per transaction inside.
+
+    For work that already runs in a worker (the after-answer task). If the block fails, the
+    marks it committed are left to the periodic `flush_rollups` job.
+    """
+    token = _flushed_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _flushed_by_caller.reset(token)
+    flush()
 
 
 def _enqueue_flush() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -162,3 +163,21 @@ def test_a_changed_survey_applies_to_the_next_answer_at_once(
     assert done.status_code == 302 and done["Location"].endswith("?lang=en")
     response.refresh_from_db()
     assert (response.csat, response.language) == (6, "en")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_after_answer_task_flushes_itself_and_queues_no_flush_task(
+    org: Org, invitation: SurveyInvitation, settings: Any
+) -> None:
+    # Real commits (a transactional test): on-commit hooks run as they do in a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    response = invitations.submit_answer(invitation, {"nps": 2, "comment": PRAISE})
+    DBTaskResult.objects.all().delete()  # the after-answer task itself, run by hand below
+    invitations.after_answer(response.pk)
+    # A follow-up case and a commendation were written (their signals mark rollup keys), yet
+    # the task's own flush recomputed everything: no mark is left, no flush task was queued.
+    assert FollowUpCase.objects.filter(response=response).exists()
+    assert Commendation.objects.exists()
+    assert not DirtyDay.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="flush_rollups").exists()
+    assert AgentDay.objects.filter(responses=1, detractors=1).count() == 1
