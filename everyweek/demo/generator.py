@@ -38,6 +38,7 @@ from everyweek.customers.models import Customer
 from everyweek.demo import avatars, names, plan
 from everyweek.demo.models import GeneratedObject
 from everyweek.people.models import Department, PartnerOrganisation, Person, Role, Team
+from everyweek.scorecards import rollups
 
 DEFAULT_SEED = 7
 # Documented demo-only password, shared by every generated person (see the README).
@@ -457,6 +458,8 @@ def _customers(ctx: _Context) -> None:
 # later ones read what earlier ones made (recognition reads feedback's praise, for example).
 DOMAIN_GENERATORS: tuple[tuple[str, str, str], ...] = (
     ("feedback", "everyweek.feedback.demo", "generate_feedback"),
+    # Service standards measured over those interactions, before scorecards roll them up.
+    ("standards", "everyweek.feedback.demo_standards", "generate_standards"),
     ("recognition", "everyweek.recognition.demo", "generate_recognition"),
     ("listening", "everyweek.listening.demo", "generate_listening"),
     ("servicedesk", "everyweek.servicedesk.demo", "generate_servicedesk"),
@@ -506,7 +509,10 @@ def generate(
     _partners(ctx)
     _customers(ctx)
     _photos(ctx)
-    domains = _domains(ctx, days) if with_domains else {}
+    # The generators write in bulk and the scorecards one rebuilds the rollups last; marks that
+    # standards evaluation and per-row saves would leave on the way are only collected here.
+    with rollups.bulk_change():
+        domains = _domains(ctx, days) if with_domains else {}
     by_role = {role: sum(p.role == role for p in ctx.people) for role in Role}
     summary = DemoSummary(
         people=len(ctx.people),
@@ -560,13 +566,18 @@ def _delete_flagged() -> int:
     return deleted
 
 
-@transaction.atomic
 def delete_generated() -> int:
     """Remove every generated row; returns how many. Real records are never touched.
 
     Departments and teams that real people or teams have since been put in are kept
     (they have become part of the real organisation) and simply stop being listed.
+    Rollups are rebuilt once for the days the deleted rows counted in, not row by row.
     """
+    with transaction.atomic(), rollups.bulk_change():
+        return _delete_generated()
+
+
+def _delete_generated() -> int:
     registry = list(
         GeneratedObject.objects.order_by("-id").values_list("content_type_id", "object_id")
     )

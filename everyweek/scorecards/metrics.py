@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -28,7 +29,10 @@ def empty_totals() -> Totals:
 
 def add_totals(into: Totals, other: dict[str, Any]) -> Totals:
     for name in into:
-        into[name] += other.get(name) or 0
+        value = other.get(name) or 0
+        # PostgreSQL sums bigint columns as numeric (Decimal), which refuses float arithmetic
+        # (follow-up hours scale by 1 / 3600).
+        into[name] += float(value) if isinstance(value, Decimal) else value
     return into
 
 

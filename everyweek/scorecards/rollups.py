@@ -8,7 +8,9 @@ incremental update and a full rebuild cannot disagree:
   the change (`DirtyDay`, in the same transaction) and recompute them on commit (`flush`);
 - bulk writes that bypass signals call `mark_interactions_dirty(ids)` / `mark_dirty(keys)`,
   or, for rows that are new, `add_new_rows()` which adds in-memory deltas (the fast path);
-- `rebuild()` (command `everyweek rebuild_rollups [--since]`) recomputes everything from raw rows.
+- `rebuild()` (command `everyweek rebuild_rollups [--since]`) recomputes everything from raw rows;
+- inside `bulk_change()` (the demo's reset, mass deletes) per-row maintenance is suspended: the
+  signals only note the UTC days a row counted in, and those days are rebuilt once at the end.
 
 A rollup key is (agent id, team id, UTC day); the team is the one stored on the row, so an agent
 moved between teams keeps each day on the team they were on.
@@ -22,10 +24,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 
 from everyweek.core import fastsql
 from everyweek.feedback.models import (
@@ -372,6 +375,10 @@ def mark_dirty(keys: Iterable[Key]) -> None:
     marks = set(keys)
     if not marks:
         return
+    pending = _bulk.get()
+    if pending is not None:
+        pending.days.update(day for _agent, _team, day in marks)
+        return
     # A prepared executemany: bulk_create cost ~40 µs a mark (model instances, per-value
     # SQL), and a bulk import marks tens of thousands of keys.
     fastsql.insert_many(DirtyDay, DIRTY_COLUMNS, marks)
@@ -522,32 +529,126 @@ def compute_all(since: dt.date | None = None) -> Accumulator:
     return acc
 
 
-@transaction.atomic
-def rebuild(since: dt.date | None = None) -> int:
-    """Replace every rollup (from `since` on) with a recomputation; returns the agent-day rows."""
-    acc = compute_all(since)
-    days = AgentDay.objects.all()
-    teams = TeamDay.objects.all()
-    if since is not None:
-        days = days.filter(day__gte=since)
-        teams = teams.filter(day__gte=since)
-    days.delete()
-    teams.delete()
-    DirtyDay.objects.all().delete()
+def _rebuild_span(first: dt.date | None, after: dt.date | None) -> int:
+    """Replace the rollups of days in [first, after) (None: open-ended) with a recomputation."""
+    acc = Accumulator()
+    _collect(
+        acc,
+        _where(day_bounds(first)[0] if first else None, day_bounds(after)[0] if after else None),
+    )
+    span = Q()
+    if first is not None:
+        span &= Q(day__gte=first)
+    if after is not None:
+        span &= Q(day__lt=after)
+    AgentDay.objects.filter(span).delete()
+    TeamDay.objects.filter(span).delete()
     rows = [_agent_day(k, v) for k, v in acc.rows.items() if any(v)]
     AgentDay.objects.bulk_create(rows, batch_size=1000)
     sums = {name: Sum(name) for name in SUM_FIELDS}
-    per_team = AgentDay.objects.all()
-    if since is not None:
-        per_team = per_team.filter(day__gte=since)
     TeamDay.objects.bulk_create(
         (
             TeamDay(team_id=r["team_id"], day=r["day"], **{n: r[n] or 0 for n in SUM_FIELDS})
-            for r in per_team.values("team_id", "day").annotate(**sums).order_by()
+            for r in AgentDay.objects.filter(span)
+            .values("team_id", "day")
+            .annotate(**sums)
+            .order_by()
         ),
         batch_size=1000,
     )
     return len(rows)
+
+
+@transaction.atomic
+def rebuild(since: dt.date | None = None) -> int:
+    """Replace every rollup (from `since` on) with a recomputation; returns the agent-day rows."""
+    DirtyDay.objects.all().delete()
+    pending = _bulk.get()
+    if pending is not None:
+        # What the block changed so far is covered by this rebuild; later changes still count.
+        pending.days = {d for d in pending.days if since is not None and d < since}
+        if since is None:
+            pending.result_interactions.clear()
+    return _rebuild_span(since, None)
+
+
+def rebuild_days(days: Iterable[dt.date]) -> int:
+    """Rebuild these days, one pass per run of consecutive days; returns the agent-day rows."""
+    ordered = sorted(set(days))
+    rows = 0
+    run_start = 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] - ordered[i - 1] != dt.timedelta(days=1):
+            rows += _rebuild_span(ordered[run_start], ordered[i - 1] + dt.timedelta(days=1))
+            run_start = i
+    return rows
+
+
+# --- bulk changes -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    days: set[dt.date] = field(default_factory=set)
+    # Results saved or deleted alone: their day is their interaction's, looked up at the end.
+    result_interactions: set[int] = field(default_factory=set)
+
+
+_bulk: ContextVar[_Pending | None] = ContextVar("rollups_bulk_change", default=None)
+
+# The fields whose UTC day a row counts in, read from the instance a signal carries.
+_DAY_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    Interaction: ("created_at",),
+    SurveyResponse: ("submitted_at",),
+    SurveyInvitation: ("sent_at", "responded_at"),
+    FollowUpCase: ("opened_at", "closed_at"),
+}
+
+
+def in_bulk_change() -> bool:
+    return _bulk.get() is not None
+
+
+def note_instance(instance: Model) -> None:
+    """Inside `bulk_change()`: remember the days this row counts in (no query)."""
+    pending = _bulk.get()
+    if pending is None:
+        return
+    if isinstance(instance, StandardResult):
+        pending.result_interactions.add(instance.interaction_id)
+        return
+    for name in _DAY_FIELDS.get(type(instance), ()):
+        moment = getattr(instance, name)
+        if moment is not None:
+            pending.days.add(day_of(moment))
+
+
+@contextmanager
+def bulk_change() -> Iterator[None]:
+    """Many writes at once (a mass delete, the demo's reset) without per-row rollup upkeep.
+
+    Inside the block, the signals and `mark_dirty()` only collect the UTC days touched; on
+    leaving it those days are rebuilt from raw rows once, in the same transaction. A delete
+    reads nothing per row (the days come from the instances Django already loaded); a save of
+    an existing row still reads the days it counted in before (it may move between days).
+    Nested blocks join the outermost one.
+    """
+    if _bulk.get() is not None:
+        yield
+        return
+    pending = _Pending()
+    token = _bulk.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+            days = set(pending.days)
+            ids = sorted(pending.result_interactions)
+            for start in range(0, len(ids), 5000):
+                created = Interaction.objects.filter(pk__in=ids[start : start + 5000])
+                days.update(day_of(c) for c in created.values_list("created_at", flat=True))
+            rebuild_days(days)
+    finally:
+        _bulk.reset(token)
 
 
 def snapshot() -> dict[str, dict[tuple[Any, ...], tuple[float, ...]]]:

@@ -38,10 +38,23 @@ def _before(sender: type[Model], instance: Any, **kwargs: Any) -> None:
         setattr(instance, ATTR, KEYS[sender]([instance.pk]))
 
 
+def _before_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if rollups.in_bulk_change():
+        # The instance Django loaded for the delete carries its days: no query per row.
+        rollups.note_instance(instance)
+        return
+    _before(sender, instance, **kwargs)
+
+
 def _after_save(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     before: set[rollups.Key] = getattr(instance, ATTR, set())
+    if kwargs.get("created") and rollups.in_bulk_change():
+        rollups.note_instance(instance)
+        rollups.mark_dirty(before)
+        return
+    # Inside rollups.bulk_change() mark_dirty only collects the days.
     rollups.mark_dirty(before | KEYS[sender]([instance.pk]))
 
 
@@ -63,6 +76,6 @@ def connect() -> None:
     for model in KEYS:
         uid = f"scorecards-{model.__name__}"
         pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-save")
-        pre_delete.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post-save")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-post-delete")

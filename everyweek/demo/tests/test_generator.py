@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,20 @@ from django.core.management import call_command
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import timezone
 
 from everyweek.core.models import AuditEvent
 from everyweek.customers.models import Customer
 from everyweek.demo import generator
 from everyweek.demo.models import GeneratedObject
-from everyweek.feedback.models import Interaction, SurveyResponse
+from everyweek.feedback import demo_standards
+from everyweek.feedback.models import (
+    BusinessCalendar,
+    Interaction,
+    ServiceStandard,
+    StandardResult,
+    SurveyResponse,
+)
 from everyweek.people.models import (
     Department,
     PartnerOrganisation,
@@ -23,6 +32,7 @@ from everyweek.people.models import (
     Team,
     validate_time_zone,
 )
+from everyweek.scorecards import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +219,27 @@ def test_demo_command_loads_once() -> None:
         generator.generate()
     assert "agent@demo.everyweek.test" in out.getvalue()
     assert Interaction.objects.filter(is_generated=True).exists()
+
+
+def test_demo_scorecards_show_realistic_service_standard_attainment() -> None:
+    summary = generator.generate(photos=False, days=21)
+    assert summary.domains["standards"]["standards"] >= 7
+    # Two calendars with their countries' public holidays, e.g. Christmas in Italy.
+    europe = BusinessCalendar.objects.get(name=demo_standards.EUROPE.name)
+    thailand = BusinessCalendar.objects.get(name=demo_standards.THAILAND.name)
+    year = timezone.localdate().year
+    assert europe.holidays.filter(date=dt.date(year, 12, 25)).exists()
+    assert thailand.holidays.filter(date=dt.date(year, 4, 13)).exists()  # Songkran
+    assert StandardResult.objects.filter(interaction__is_generated=True).exists()
+
+    organisation = selectors.Subject("organisation", 0, "Organisation")
+    today = timezone.localdate()
+    period = selectors.period_for("custom", today, today - dt.timedelta(days=21), today)
+    card = selectors.build(organisation, period, with_ranking=False)
+    values = {line.metric.key: line.value for line in [*card.lines, *card.extra]}
+    for key in ("first_response", "resolution"):
+        value = values[key]
+        assert value is not None and 0 < value < 100, (key, value)
+    # Thailand's standard runs on Bangkok hours: it judged only that team's interactions.
+    thai = ServiceStandard.objects.get(team__name="Thailand")
+    assert set(thai.results.values_list("interaction__team__name", flat=True)) == {"Thailand"}

@@ -27,7 +27,7 @@ from everyweek.feedback.services import (
     record_response,
 )
 from everyweek.scorecards import rollups
-from everyweek.scorecards.models import AgentDay, TeamDay
+from everyweek.scorecards.models import AgentDay, DirtyDay, TeamDay
 
 T0 = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
@@ -227,3 +227,63 @@ def test_standards_evaluated_in_bulk_update_the_rollups(
     incremental = rollups.snapshot()
     rollups.rebuild()
     assert rollups.snapshot() == incremental
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(before=st.lists(op, min_size=1, max_size=8), inside=st.lists(op, min_size=1, max_size=8))
+def test_rollups_after_a_bulk_change_equal_a_full_rebuild(
+    org: Org,
+    committed: Callable[[], Any],
+    before: list[tuple[Any, ...]],
+    inside: list[tuple[Any, ...]],
+) -> None:
+    with pytest.raises(Rollback), transaction.atomic():
+        _standard()
+        for step in before:
+            with committed():
+                _apply(org, step)
+        marks = DirtyDay.objects.count()
+        with committed(), rollups.bulk_change():
+            for step in inside:
+                _apply(org, step)
+            # Per-row upkeep is suspended: nothing is marked for a later flush.
+            assert DirtyDay.objects.count() == marks
+        after_bulk = rollups.snapshot()
+        rollups.rebuild()
+        assert rollups.snapshot() == after_bulk
+        raise Rollback
+
+
+def test_a_bulk_delete_rebuilds_the_days_once_without_marking_rows(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        for n in range(6):
+            record_interaction(
+                InteractionInput("t", str(n), T0 + dt.timedelta(days=n % 3), agent=org.alice)
+            )
+        record_interaction(InteractionInput("t", "keep", T0, agent=org.bruno))
+    with rollups.bulk_change():
+        Interaction.objects.filter(agent=org.alice).delete()
+        assert not DirtyDay.objects.exists()
+    assert list(AgentDay.objects.values_list("agent_id", "interactions")) == [(org.bruno.pk, 1)]
+    assert TeamDay.objects.get(day=T0.date()).interactions == 1
+
+
+def test_a_failed_bulk_change_leaves_the_rollups_as_they_were(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        record_interaction(InteractionInput("t", "1", T0, agent=org.alice))
+    before = rollups.snapshot()
+    with pytest.raises(Rollback), rollups.bulk_change():
+        Interaction.objects.all().delete()
+        raise Rollback
+    assert Interaction.objects.count() == 1
+    assert rollups.snapshot() == before
+    assert not rollups.in_bulk_change()
