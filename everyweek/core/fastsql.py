@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
 from django.db.models.signals import post_save, pre_save
@@ -77,8 +77,11 @@ def insert_many(model: type[Model], names: Sequence[str], rows: Iterable[Sequenc
         sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
         found = _MANY[key] = (sql, concrete)
     sql, prepared = found
+    # The connection itself, not the `connection` proxy: each attribute read through the proxy
+    # is a thread-local look-up, which halved the cost of preparing a value.
+    db = transaction.get_connection()
     params = [
-        [f.get_db_prep_save(value, connection) for f, value in zip(prepared, row, strict=True)]
+        [f.get_db_prep_save(value, db) for f, value in zip(prepared, row, strict=True)]
         for row in rows
     ]
     if params:

@@ -21,7 +21,9 @@ and reason, and nothing of it is stored.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -1149,12 +1151,50 @@ def run_rows(
     if indexes is not None:
         indexes.restore()  # after an import that died half-way
     fast = indexes is not None and bulk and total >= fast_load_rows()
+    with few_collections() if bulk else contextlib.nullcontext():
+        return _run_rows(integration, parsed, indexes, fast, bulk, total, chunk_size, on_chunk)
+
+
+@contextlib.contextmanager
+def few_collections() -> Iterator[None]:
+    """Rare garbage collections while a bulk import runs, as before afterwards (even if it raises).
+
+    A chunk allocates tens of thousands of short-lived objects (rows, tuples, dates), so the
+    collector's default threshold (700 allocations) ran it thousands of times per import, each
+    run also walking the import's long-lived caches. Objects alive at the start are frozen (never
+    walked); cycles made meanwhile are still collected, only less often.
+    """
+    threshold = gc.get_threshold()
+    # Someone else's frozen objects (a preloading server's) stay frozen: then we leave it be.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(200_000, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
+
+
+def _run_rows(
+    integration: Integration,
+    parsed: Iterator[Parsed],
+    indexes: SecondaryIndexes | None,
+    fast: bool,
+    bulk: bool,
+    total: int,
+    chunk_size: int,
+    on_chunk: Progress | None,
+) -> ImportReport:
+    before: dict[str, Any] = {}
     if fast and indexes is not None:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB while loading
-            # The index rebuild sorts in memory, with a helper thread on the second core.
-            cursor.execute("PRAGMA temp_store = MEMORY")
-            cursor.execute("PRAGMA threads = 2")
+            for name, value in FAST_PRAGMAS.items():
+                cursor.execute(f"PRAGMA {name}")
+                before[name] = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA {name} = {value}")
         indexes.drop()
     try:
         return _run_chunks(integration, parsed, bulk, total, chunk_size, on_chunk)
@@ -1162,9 +1202,13 @@ def run_rows(
         if fast and indexes is not None:
             indexes.restore()
             with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -2000")
-                cursor.execute("PRAGMA temp_store = DEFAULT")
-                cursor.execute("PRAGMA threads = 0")
+                for name, value in before.items():  # the connection's own settings again
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+
+# SQLite settings for a large import, put back afterwards: a 256 MB page cache while loading;
+# the index rebuild sorts in memory (temp_store 2), with a helper thread on the second core.
+FAST_PRAGMAS = {"cache_size": -262144, "temp_store": 2, "threads": 2}
 
 
 def _run_chunks(

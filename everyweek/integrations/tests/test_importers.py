@@ -494,3 +494,78 @@ def test_tickets_resolved_through_an_import_get_their_survey_planned_once(
         "900",
         "901",
     ]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_bulk_import_collects_garbage_rarely_and_puts_the_collector_back(
+    org: Org, make_integration: Any, fails: bool
+) -> None:
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    during: list[tuple[int, int, int]] = []
+
+    def on_chunk(report: Any, problems: Any) -> None:
+        during.append(gc.get_threshold())
+        if fails:
+            raise RuntimeError("stopped half-way")
+
+    generic = make_integration("generic")
+    stream = io.BytesIO(SURVEY_CSV.encode())
+    if fails:
+        with pytest.raises(RuntimeError):
+            services.import_file(
+                integration=generic,
+                kind="spreadsheet",
+                stream=stream,
+                mapping=survey_columns(),
+                on_chunk=on_chunk,
+            )
+        assert not SurveyResponse.objects.exists()  # the chunk's transaction rolled back
+    else:
+        services.import_file(
+            integration=generic,
+            kind="spreadsheet",
+            stream=stream,
+            mapping=survey_columns(),
+            on_chunk=on_chunk,
+        )
+        assert SurveyResponse.objects.exists()
+    assert during and during[0][0] > before[0][0]
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+@pytest.mark.django_db(transaction=True)  # temp_store cannot change inside a transaction
+def test_a_large_import_on_sqlite_gives_the_connection_its_own_settings_back(
+    org: Org, make_integration: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the fast load (indexes dropped, PRAGMAs) is SQLite's")
+    monkeypatch.setenv("EVERYWEEK_IMPORT_FAST_LOAD_ROWS", "1")
+    names = ("cache_size", "temp_store", "threads")
+
+    def settings() -> list[int]:
+        with connection.cursor() as cursor:
+            found = []
+            for name in names:
+                cursor.execute(f"PRAGMA {name}")
+                found.append(cursor.fetchone()[0])
+            return found
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -4000")
+        cursor.execute("PRAGMA temp_store = 1")
+    before = settings()
+    during: list[list[int]] = []
+    run_report = services.import_file(
+        integration=make_integration("generic"),
+        kind="spreadsheet",
+        stream=io.BytesIO(SURVEY_CSV.encode()),
+        mapping=survey_columns(),
+        on_chunk=lambda report, problems: during.append(settings()),
+    )
+    assert run_report.created
+    assert during[0] == [-262144, 2, 2]
+    assert settings() == before == [-4000, 1, 0]
