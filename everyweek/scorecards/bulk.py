@@ -79,38 +79,74 @@ def _utc(text: str) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
-_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+_SEPARATORS = "--T::"
+_MAX_EXTERNAL_ID = Interaction._meta.get_field("external_id").max_length or 100
 
 
 def _time(text: str, sqlite: bool) -> tuple[Any, str]:
     """(value to store, UTC day as ISO text) of an ISO 8601 time with an offset.
 
-    The common export form, `YYYY-MM-DDTHH:MM:SS+00:00` (or `...Z`), is sliced rather than
-    parsed: it is already UTC. Every other form (other offsets, fractions of a second) goes
-    through `fromisoformat`. Raises ValueError for a malformed time or one without an offset.
+    The export form, `YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|±HH:MM)`, is checked and sliced rather
+    than parsed when it is already UTC, and built from its integers otherwise; any other form
+    goes through `fromisoformat`. Only ASCII digits count (`str.isdigit` also takes
+    Arabic-Indic ones), and year 0000 is refused. Raises ValueError for a malformed time, an
+    impossible one or one without an offset.
     """
+    if not text.isascii():
+        raise ValueError(f"time with characters other than ASCII: {text!r}")
     n = len(text)
-    if ((n == 25 and text.endswith("+00:00")) or (n == 20 and text[19] == "Z")) and text[4] + text[
-        7
-    ] + text[10] + text[13] + text[16] == "--T::":
-        digits = text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]
+    if n >= 20 and text[4] + text[7] + text[10] + text[13] + text[16] == _SEPARATORS:
+        date_s = text[0:4] + text[5:7] + text[8:10]
+        clock_s = text[11:13] + text[14:16] + text[17:19]
+        end = 19
+        fraction = ""
+        if text[19] == ".":
+            end = 20
+            while end < n and end < 26 and text[end].isdigit():
+                end += 1
+            fraction = text[20:end]
+        zone = text[end:]
         if (
-            digits.isdigit()
-            and "01" <= text[5:7] <= "12"
-            and "01" <= text[8:10] <= "31"
-            and text[11:13] <= "23"
-            and text[14:16] <= "59"
-            and text[17:19] <= "59"
+            date_s.isdigit()
+            and clock_s.isdigit()
+            and (fraction.isdigit() or (not fraction and end == 19))
+            and (zone == "Z" or (len(zone) == 6 and zone[0] in "+-" and zone[3] == ":"))
         ):
-            day = text[:10]
-            if text[8:10] > "28":
-                dt.date.fromisoformat(day)  # 30 February raises ValueError
-            clock = text[11:19]
-            return (f"{day} {clock}" if sqlite else f"{day} {clock}+00"), day
-    moment = _utc(text)
-    assert moment is not None
+            if date_s[:4] == "0000":
+                raise ValueError(f"year 0000 does not exist: {text}")
+            micro = fraction.ljust(6, "0") if fraction else "000000"
+            if zone in ("Z", "+00:00", "-00:00") and (
+                "01" <= text[5:7] <= "12"
+                and "01" <= text[8:10] <= "31"
+                and text[11:13] <= "23"
+                and text[14:16] <= "59"
+                and text[17:19] <= "59"
+            ):
+                day = text[:10]
+                if text[8:10] > "28":
+                    dt.date.fromisoformat(day)  # 30 February raises ValueError
+                clock = text[11:19] if micro == "000000" else f"{text[11:19]}.{micro}"
+                return (f"{day} {clock}" if sqlite else f"{day} {clock}+00"), day
+            if zone != "Z" and zone[1:3].isdigit() and zone[4:6].isdigit():
+                try:
+                    local = dt.datetime(  # noqa: DTZ001 - the wall clock, shifted to UTC below
+                        int(text[0:4]), int(text[5:7]), int(text[8:10]),
+                        int(text[11:13]), int(text[14:16]), int(text[17:19]), int(micro),
+                    )  # fmt: skip
+                    offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+                    if offset >= dt.timedelta(days=1):
+                        raise ValueError(f"UTC offset of a day or more: {text}")
+                    moment = local - offset if zone[0] == "+" else local + offset
+                except OverflowError as exc:
+                    raise ValueError(f"time out of range once in UTC: {text}") from exc
+                return (str(moment) if sqlite else f"{moment}+00"), moment.date().isoformat()
+    try:
+        parsed = _utc(text)
+    except OverflowError as exc:
+        raise ValueError(f"time out of range once in UTC: {text}") from exc
+    assert parsed is not None
     # Django stores naive UTC text in SQLite; PostgreSQL takes aware datetimes.
-    return (str(moment.replace(tzinfo=None)) if sqlite else moment), moment.date().isoformat()
+    return (str(parsed.replace(tzinfo=None)) if sqlite else parsed), parsed.date().isoformat()
 
 
 def _agents() -> dict[str, tuple[int, int | None]]:
@@ -284,6 +320,7 @@ def ingest_interactions_csv(
     tags = "[]"
     edges = HANDLE_TIME_EDGES
     channels = CHANNELS
+    max_ext = _MAX_EXTERNAL_ID
     number = 1
     for chunk in chunks(reader, chunk_size):
         report.read += len(chunk)
@@ -297,6 +334,10 @@ def ingest_interactions_csv(
                 ext, agent_ref, created_s, first_s, resolved_s, handle_s, reopen_s, channel = values
                 if not ext or ext in seen:
                     raise ValueError("missing or repeated external_id")
+                if len(ext) > max_ext:
+                    raise ValueError(f"external_id longer than {max_ext} characters")
+                if "\x00" in ext:
+                    raise ValueError("external_id contains a NUL character")
                 if agent_ref:
                     agent = agents.get(agent_ref)
                     if agent is None:
