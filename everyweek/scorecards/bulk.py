@@ -54,6 +54,7 @@ COLUMNS = (
 CHANNELS = frozenset(Channel.values)
 T = TypeVar("T")
 MAX_ERRORS = 1000
+CHUNK_SIZE = 50_000
 
 
 @dataclass
@@ -298,7 +299,7 @@ def ingest_interactions_csv(
     stream: io.TextIOBase | Any,
     *,
     source: str,
-    chunk_size: int = 50_000,
+    chunk_size: int = CHUNK_SIZE,
     is_generated: bool = False,
 ) -> BulkReport:
     """Stream the CSV into interactions and rollups, one transaction per chunk.
