@@ -21,7 +21,9 @@ from everyweek.feedback.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from everyweek.people.models import Person
 from everyweek.scorecards import rollups
+from everyweek.scorecards.models import AgentDay
 
 KEYS: dict[type[Model], Callable[[list[int]], set[rollups.Key]]] = {
     Interaction: rollups.interaction_keys,
@@ -31,6 +33,7 @@ KEYS: dict[type[Model], Callable[[list[int]], set[rollups.Key]]] = {
     StandardResult: rollups.result_keys,
 }
 ATTR = "_rollup_keys_before"
+PERSON_ATTR = "_rollup_days_unassigned"
 
 
 def _before(sender: type[Model], instance: Any, **kwargs: Any) -> None:
@@ -62,6 +65,18 @@ def _after_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     rollups.mark_dirty(getattr(instance, ATTR, set()))
 
 
+def _person_before_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    # The database moves a deleted person's interactions and responses to "no agent" with a
+    # plain UPDATE (SET_NULL), past the signals above: the same days, teams and sums, under the
+    # unassigned agent. Their own AgentDay rows go with them (CASCADE).
+    days = AgentDay.objects.filter(agent_id=instance.pk).values_list("team_id", "day")
+    setattr(instance, PERSON_ATTR, {(None, team, day) for team, day in days})
+
+
+def _person_after_delete(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    rollups.mark_dirty(getattr(instance, PERSON_ATTR, set()))
+
+
 def _standard_results_changed(sender: Any, interaction_ids: list[int], **kwargs: Any) -> None:
     # Bulk evaluation of standards writes results without model signals; it tells us instead.
     rollups.mark_interactions_dirty(interaction_ids)
@@ -73,6 +88,8 @@ def connect() -> None:
     standards.results_changed.connect(
         _standard_results_changed, dispatch_uid="scorecards-standard-results"
     )
+    pre_delete.connect(_person_before_delete, sender=Person, dispatch_uid="scorecards-person-pre")
+    post_delete.connect(_person_after_delete, sender=Person, dispatch_uid="scorecards-person-post")
     for model in KEYS:
         uid = f"scorecards-{model.__name__}"
         pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-save")

@@ -287,3 +287,32 @@ def test_a_failed_bulk_change_leaves_the_rollups_as_they_were(
     assert Interaction.objects.count() == 1
     assert rollups.snapshot() == before
     assert not rollups.in_bulk_change()
+
+
+def test_deleting_a_person_keeps_the_rollups_equal_to_a_full_recomputation(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    # The database sets the person's rows to no agent with a plain UPDATE (SET_NULL), which
+    # sends no signals: the rollups must follow all the same.
+    with committed():
+        _standard()
+        for n in range(3):
+            at = T0 + dt.timedelta(days=n)
+            record_interaction(
+                InteractionInput(
+                    "t", f"I{n}", at, first_response_at=at + dt.timedelta(minutes=30 * n),
+                    agent=org.bruno, handle_time_seconds=300,
+                )
+            )  # fmt: skip
+            record_response(
+                ResponseInput(
+                    source="t", external_id=f"R{n}", submitted_at=at + dt.timedelta(hours=2),
+                    interaction=Interaction.objects.get(external_id=f"I{n}"),
+                    agent=org.bruno, nps=n * 4, csat=n + 1,
+                )
+            )  # fmt: skip
+    with committed():
+        org.bruno.delete()
+    incremental = rollups.snapshot()
+    rollups.rebuild()
+    assert rollups.snapshot() == incremental
