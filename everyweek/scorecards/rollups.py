@@ -562,7 +562,9 @@ def _rebuild_span(first: dt.date | None, after: dt.date | None) -> int:
 @transaction.atomic
 def rebuild(since: dt.date | None = None) -> int:
     """Replace every rollup (from `since` on) with a recomputation; returns the agent-day rows."""
-    DirtyDay.objects.all().delete()
+    # Marks of earlier days stay: this rebuild does not recompute those days.
+    marks = DirtyDay.objects.all() if since is None else DirtyDay.objects.filter(day__gte=since)
+    marks.delete()
     pending = _bulk.get()
     if pending is not None:
         # What the block changed so far is covered by this rebuild; later changes still count.

@@ -198,6 +198,24 @@ def test_rebuild_command_since_a_day_keeps_earlier_days(
     assert sorted(AgentDay.objects.values_list("interactions", flat=True)) == [1, 99]
 
 
+def test_a_rebuild_since_a_day_leaves_the_marks_of_earlier_days_to_the_next_flush(
+    org: Org, committed: Callable[[], Any]
+) -> None:
+    with committed():
+        record_interaction(InteractionInput("t", "1", T0, agent=org.alice))
+        record_interaction(InteractionInput("t", "2", T0 + dt.timedelta(days=5), agent=org.alice))
+    # A change to the early day whose recomputation has not run yet (no flush since).
+    Interaction.objects.filter(external_id="1").update(handle_time_seconds=600)
+    with transaction.atomic():
+        rollups.mark_interactions_dirty(
+            Interaction.objects.filter(external_id="1").values_list("pk", flat=True)
+        )
+    rollups.rebuild(since=T0.date() + dt.timedelta(days=1))
+    assert list(DirtyDay.objects.values_list("day", flat=True).distinct()) == [T0.date()]
+    rollups.flush()
+    assert AgentDay.objects.get(day=T0.date()).handle_seconds == 600
+
+
 def test_bulk_updates_past_the_signals_are_rolled_up_on_both_sides_when_tracked(
     org: Org, committed: Callable[[], Any]
 ) -> None:
