@@ -179,12 +179,12 @@ def test_upload_needs_the_csrf_token(agents: Org) -> None:
 
 
 def test_result_is_in_italian_for_an_italian_admin(agents: Org) -> None:
-    agents.ada.language = "it"
+    agents.ada.locale = "it"
     agents.ada.save()
     client = agents.client_for(agents.ada)
     _upload(client, CSV)
     page = client.get("/scorecards/import/result/").content.decode()
-    assert "canale sconosciuto fax" in page
+    assert "canale sconosciuto fax" in page and "Problemi" in page
 
 
 # --- The JSON API ---------------------------------------------------------------------------
