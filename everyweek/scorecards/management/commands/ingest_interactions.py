@@ -23,6 +23,11 @@ from everyweek.scorecards.bulk import BulkReport
 SHOWN = 50
 
 
+def printable(text: str) -> str:
+    """File-derived text for a terminal: control characters (escape sequences) shown, not run."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class Command(BaseCommand):
     help = "Bulk-import interactions from a CSV file (validated, rolled up, standards evaluated)."
 
@@ -43,7 +48,7 @@ class Command(BaseCommand):
             nonlocal shown
             for line, message in report.errors[first_error:]:
                 if shown < SHOWN:
-                    self.stderr.write(f"line {line}: {message}")
+                    self.stderr.write(f"line {line}: {printable(message)}")
                     shown += 1
             if show_progress:
                 self.stderr.write(
