@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from everyweek.analysis.labels import NAV_LABEL as ANALYSIS_LABEL
 from everyweek.core.access import is_admin, is_leader
 from everyweek.integrations.labels import NAV_LABEL as IMPORTS_LABEL
+from everyweek.scorecards.labels import INGEST_LABEL
 from everyweek.scorecards.labels import NAV_LABEL as SCORECARDS_LABEL
 from everyweek.week.labels import NAV_LABEL as WEEK_LABEL
 
@@ -51,6 +52,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("API tokens"), "api-tokens", _everyone, "/account/tokens/"),
     NavItem(_("Outbox"), "notifications:outbox", is_admin, "/outbox/"),
     NavItem(IMPORTS_LABEL, "integrations:list", is_admin, "/integrations/"),
+    NavItem(INGEST_LABEL, "scorecards:ingest", is_admin, "/scorecards/import/"),
     NavItem(_("Audit trail"), "audit", is_admin, "/audit/"),
     NavItem(_("Administration"), "admin:index", is_admin, "/admin/"),
 ]

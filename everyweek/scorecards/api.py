@@ -1,4 +1,5 @@
-"""Scorecards over the JSON API: the metrics catalogue, scorecards, key figures, adherence imports.
+"""Scorecards over the JSON API: the metrics catalogue, scorecards, key figures, adherence imports,
+and the bulk interaction import (`POST /interactions/import`).
 
 Scorecards are scoped like the pages: an agent's token reaches the agent's own scorecard, a
 lead's their team, a manager's their department, an executive's or admin's everything.
@@ -12,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from everyweek.api import errors
@@ -228,3 +229,50 @@ def post_adherence(request: HttpRequest, payload: AdherenceIn) -> dict[str, Any]
     except services.ScorecardError as exc:
         raise errors.invalid("format", str(exc)) from exc
     return report.as_dict()
+
+
+# Mounted at /interactions: the bulk import writes interactions, read through /feedback.
+interactions_router = Router(tags=["scorecards"])
+
+
+class RowProblemOut(Schema):
+    line: int
+    reason: str
+
+
+class IngestOut(Schema):
+    source: str
+    read: int
+    stored: int
+    skipped: int
+    error_count: int
+    errors: list[RowProblemOut]
+
+
+@interactions_router.post(
+    "/import",
+    response=IngestOut,
+    summary="Bulk-import interactions from CSV (admins)",
+)
+def post_interactions_import(
+    request: HttpRequest, file: File[UploadedFile], source: Form[str]
+) -> dict[str, Any]:
+    """Multipart: `file` (UTF-8 CSV with the columns external_id, agent, created_at,
+    first_response_at, resolved_at, handle_time_seconds, reopen_count, channel) and `source`.
+    Runs while the request waits; rows already stored for the source are skipped, so sending the
+    file again changes nothing. `errors` lists up to 1,000 refused rows, `error_count` all."""
+    actor = require_admin(request)
+    try:
+        report = services.ingest_interactions(
+            file.file, source=source, actor=actor, filename=file.name or ""
+        )
+    except services.ScorecardError as exc:
+        raise errors.invalid("file", str(exc)) from exc
+    return {
+        "source": source.strip(),
+        "read": report.read,
+        "stored": report.inserted,
+        "skipped": report.skipped,
+        "error_count": report.error_count,
+        "errors": [{"line": line, "reason": reason} for line, reason in report.errors],
+    }

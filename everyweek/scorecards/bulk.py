@@ -11,7 +11,11 @@ CSV columns: ``external_id, agent, created_at, first_response_at, resolved_at,
 handle_time_seconds, reopen_count, channel`` (agent = employee id; times ISO 8601 with offset).
 Rows already stored are left as they are: corrections go through `record_interaction`, or
 call `rollups.mark_interactions_dirty()` after changing rows in bulk. Service-standard results
-are evaluated by the standards module afterwards (which then marks the interactions dirty).
+are evaluated by the standards module afterwards (which then marks the interactions dirty):
+`everyweek.scorecards.services.ingest_interactions` does both for a user's file (audit event,
+then `standards.evaluate_many` over the new rows); the CLI command, the upload page and the API
+call it. Row errors are translated (`gettext`) when the report entry is built, which only bad
+rows pay for.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from everyweek.feedback.models import Channel, Interaction
 from everyweek.people.models import Person
@@ -63,6 +68,9 @@ class BulkReport:
     skipped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     error_count: int = 0
+    bad_header: bool = False
+    # Set once a chunk collided with stored rows: later chunks check for existing ids first.
+    checked: bool = False
 
     def error(self, line: int, message: str) -> None:
         self.error_count += 1
@@ -70,16 +78,32 @@ class BulkReport:
             self.errors.append((line, message))
 
 
+class RowError(ValueError):
+    """A bad row: an untranslated message (marked with `gettext_noop`) and its values.
+
+    Translated by `reason()` only when the report entry is built, so a good row costs nothing.
+    """
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+
 def _utc(text: str) -> dt.datetime | None:
     if not text:
         return None
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError(f"time without a UTC offset: {text}")
+        raise RowError(gettext_noop("time without a UTC offset: %(value)s"), value=text)
     return moment.astimezone(dt.UTC)
 
 
 _SEPARATORS = "--T::"
+OUT_OF_RANGE = gettext_noop("time out of range once in UTC: %(value)s")
 _MAX_EXTERNAL_ID = Interaction._meta.get_field("external_id").max_length or 100
 
 
@@ -93,7 +117,9 @@ def _time(text: str, sqlite: bool) -> tuple[Any, str]:
     impossible one or one without an offset.
     """
     if not text.isascii():
-        raise ValueError(f"time with characters other than ASCII: {text!r}")
+        raise RowError(
+            gettext_noop("time with characters other than ASCII: %(value)s"), value=repr(text)
+        )
     n = len(text)
     if n >= 20 and text[4] + text[7] + text[10] + text[13] + text[16] == _SEPARATORS:
         date_s = text[0:4] + text[5:7] + text[8:10]
@@ -113,7 +139,7 @@ def _time(text: str, sqlite: bool) -> tuple[Any, str]:
             and (zone == "Z" or (len(zone) == 6 and zone[0] in "+-" and zone[3] == ":"))
         ):
             if date_s[:4] == "0000":
-                raise ValueError(f"year 0000 does not exist: {text}")
+                raise RowError(gettext_noop("year 0000 does not exist: %(value)s"), value=text)
             micro = fraction.ljust(6, "0") if fraction else "000000"
             if zone in ("Z", "+00:00", "-00:00") and (
                 "01" <= text[5:7] <= "12"
@@ -135,15 +161,17 @@ def _time(text: str, sqlite: bool) -> tuple[Any, str]:
                     )  # fmt: skip
                     offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
                     if offset >= dt.timedelta(days=1):
-                        raise ValueError(f"UTC offset of a day or more: {text}")
+                        raise RowError(
+                            gettext_noop("UTC offset of a day or more: %(value)s"), value=text
+                        )
                     moment = local - offset if zone[0] == "+" else local + offset
                 except OverflowError as exc:
-                    raise ValueError(f"time out of range once in UTC: {text}") from exc
+                    raise RowError(OUT_OF_RANGE, value=text) from exc
                 return (str(moment) if sqlite else f"{moment}+00"), moment.date().isoformat()
     try:
         parsed = _utc(text)
     except OverflowError as exc:
-        raise ValueError(f"time out of range once in UTC: {text}") from exc
+        raise RowError(OUT_OF_RANGE, value=text) from exc
     assert parsed is not None
     # Django stores naive UTC text in SQLite; PostgreSQL takes aware datetimes.
     return (str(parsed.replace(tzinfo=None)) if sqlite else parsed), parsed.date().isoformat()
@@ -336,35 +364,75 @@ EXPECTED = [
 ]
 
 
+HEADER_ERROR = gettext_noop("expected the columns %(columns)s")
+TIME_COLUMNS = (2, 3, 4)
+NUMBER_COLUMNS = (5, 6)
+
+
+def reason(exc: ValueError, values: list[str]) -> str:
+    """The translated reason a row was refused; only bad rows get here.
+
+    Python's own ValueErrors (a wrong field count, `int()`, `fromisoformat`) carry English text,
+    so the row is looked at again to say which column is wrong.
+    """
+    if len(values) != len(EXPECTED):
+        return gettext("expected %(expected)s columns, found %(found)s") % {
+            "expected": len(EXPECTED),
+            "found": len(values),
+        }
+    if isinstance(exc, RowError):
+        return gettext(exc.message) % exc.params
+    for i in NUMBER_COLUMNS:
+        text = values[i]
+        if text and not (text.isascii() and text.lstrip("-").isdigit()):
+            return gettext("%(column)s is not a whole number: %(value)s") % {
+                "column": EXPECTED[i],
+                "value": text,
+            }
+    for i in TIME_COLUMNS:
+        if values[i]:
+            try:
+                _time(values[i], True)
+            except ValueError:
+                return gettext("%(column)s is not a valid time: %(value)s") % {
+                    "column": EXPECTED[i],
+                    "value": values[i],
+                }
+    return gettext("invalid row: %(error)s") % {"error": exc}
+
+
 def ingest_interactions_csv(
     stream: io.TextIOBase | Any,
     *,
     source: str,
     chunk_size: int = CHUNK_SIZE,
     is_generated: bool = False,
+    on_chunk: Callable[[BulkReport, int], None] | None = None,
 ) -> BulkReport:
     """Stream the CSV into interactions and rollups, one transaction per chunk.
 
     The existence check that makes a re-run idempotent is skipped while the source has no
     rows yet (a first import); if a chunk then collides with stored rows after all (a
     repeated id further down the file, a concurrent import), that chunk is rolled back to its
-    savepoint and inserted again with the check.
+    savepoint and inserted again with the check. `on_chunk(report, first_error)` runs after
+    each chunk; `report.errors[first_error:]` are that chunk's problems (up to MAX_ERRORS).
     """
     reader = csv.reader(stream)
     header = next(reader, None)
     report = BulkReport()
     if header != EXPECTED:
-        report.error(1, f"expected the columns {', '.join(EXPECTED)}")
+        report.bad_header = True
+        report.error(1, gettext(HEADER_ERROR) % {"columns": ", ".join(EXPECTED)})
         return report
     agents = _agents()
     sqlite = connection.vendor == "sqlite"
     check = Interaction.objects.filter(source=source).exists()
     tags = "[]"
     channels = CHANNELS
-    table = Interaction._meta.db_table
     max_ext = _MAX_EXTERNAL_ID
     number = 1
     for chunk in chunks(reader, chunk_size):
+        first_error = len(report.errors)
         report.read += len(chunk)
         rows: list[tuple[Any, ...]] = []
         seen: set[str] = set()
@@ -373,32 +441,36 @@ def ingest_interactions_csv(
             try:
                 ext, agent_ref, created_s, first_s, resolved_s, handle_s, reopen_s, channel = values
                 if not ext or ext in seen:
-                    raise ValueError("missing or repeated external_id")
+                    raise RowError(gettext_noop("missing or repeated external_id"))
                 if len(ext) > max_ext:
-                    raise ValueError(f"external_id longer than {max_ext} characters")
+                    raise RowError(
+                        gettext_noop("external_id longer than %(max)s characters"), max=max_ext
+                    )
                 if "\x00" in ext:
-                    raise ValueError("external_id contains a NUL character")
+                    raise RowError(gettext_noop("external_id contains a NUL character"))
                 if agent_ref:
                     agent = agents.get(agent_ref)
                     if agent is None:
-                        raise ValueError(f"no person with the employee id {agent_ref}")
+                        raise RowError(
+                            gettext_noop("no person with the employee id %(ref)s"), ref=agent_ref
+                        )
                     agent_id: int | None = agent[0]
                     team_id: int | None = agent[1]
                 else:
                     agent_id = team_id = None
                 if not created_s:
-                    raise ValueError("created_at is missing")
+                    raise RowError(gettext_noop("created_at is missing"))
                 created = _time(created_s, sqlite)[0]
                 first = _time(first_s, sqlite)[0] if first_s else None
                 resolved = _time(resolved_s, sqlite)[0] if resolved_s else None
                 handle = int(handle_s) if handle_s else -1
                 reopens = int(reopen_s) if reopen_s else 0
                 if handle < -1 or (handle == -1 and handle_s) or reopens < 0:
-                    raise ValueError("negative number")
+                    raise RowError(gettext_noop("negative number"))
                 if channel not in channels:
-                    raise ValueError(f"unknown channel {channel}")
+                    raise RowError(gettext_noop("unknown channel %(channel)s"), channel=channel)
             except ValueError as exc:
-                report.error(number, str(exc))
+                report.error(number, reason(exc, values))
                 continue
             seen.add(ext)
             rows.append(
@@ -406,34 +478,44 @@ def ingest_interactions_csv(
                  "solved" if resolved else "open", created, first, resolved,
                  None if handle < 0 else handle, 0, reopens, 0, tags, is_generated)
             )  # fmt: skip
-        if not rows:
-            continue
-        with transaction.atomic(), connection.cursor() as cursor:
-            if sqlite:
-                # The IMMEDIATE transaction holds SQLite's only write lock: every id above
-                # this one is a row of this chunk.
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-                before = cursor.fetchone()[0]
-            inserted = False
-            if not check:
-                try:
-                    with transaction.atomic():
-                        _insert(cursor, rows)
-                    inserted = True
-                except IntegrityError:
-                    check = True
-            if not inserted:
-                present = _existing(cursor, source, [r[1] for r in rows])
-                if present:
-                    report.skipped += len(present)
-                    fresh = [i for i, r in enumerate(rows) if r[1] not in present]
-                    rows = [rows[i] for i in fresh]
-                if rows:
-                    _insert(cursor, rows)
-            if rows:
-                if sqlite:
-                    _rollup_stored(cursor, table, "id > %s", [before])
-                else:
-                    _rollup_stored(cursor, STAGE, "TRUE", [])
-            report.inserted += len(rows)
+        if rows:
+            _store(rows, report, source, sqlite, check)
+            check = check or report.checked
+        if on_chunk is not None:
+            on_chunk(report, first_error)
     return report
+
+
+def _store(
+    rows: list[tuple[Any, ...]], report: BulkReport, source: str, sqlite: bool, check: bool
+) -> None:
+    """One chunk's new rows and their rollups, in one transaction."""
+    table = Interaction._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if sqlite:
+            # The IMMEDIATE transaction holds SQLite's only write lock: every id above
+            # this one is a row of this chunk.
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+            before = cursor.fetchone()[0]
+        inserted = False
+        if not check:
+            try:
+                with transaction.atomic():
+                    _insert(cursor, rows)
+                inserted = True
+            except IntegrityError:
+                report.checked = True
+        if not inserted:
+            present = _existing(cursor, source, [r[1] for r in rows])
+            if present:
+                report.skipped += len(present)
+                fresh = [i for i, r in enumerate(rows) if r[1] not in present]
+                rows = [rows[i] for i in fresh]
+            if rows:
+                _insert(cursor, rows)
+        if rows:
+            if sqlite:
+                _rollup_stored(cursor, table, "id > %s", [before])
+            else:
+                _rollup_stored(cursor, STAGE, "TRUE", [])
+        report.inserted += len(rows)

@@ -5,3 +5,4 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 NAV_LABEL = _("Scorecards")
+INGEST_LABEL = _("Import interactions (bulk CSV)")

@@ -1,16 +1,21 @@
-"""Every write of the scorecards app: adherence imports, key figures, scorecard definitions."""
+"""Every write of the scorecards app: interaction and adherence imports, key figures, scorecard
+definitions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from everyweek.core import audit
-from everyweek.scorecards import ingest
+from everyweek.feedback import standards
+from everyweek.feedback.models import Interaction
+from everyweek.scorecards import bulk, ingest
 from everyweek.scorecards.metrics import CATALOGUE
 from everyweek.scorecards.models import (
     AdherenceDay,
@@ -18,6 +23,8 @@ from everyweek.scorecards.models import (
     ScorecardDefinition,
     ScorecardMetric,
 )
+
+SOURCE_MAX = Interaction._meta.get_field("source").max_length or 30
 
 
 class ScorecardError(ValueError):
@@ -38,6 +45,62 @@ class ImportReport:
             "unchanged": self.unchanged,
             "errors": [{"line": line, "message": msg} for line, msg in self.errors],
         }
+
+
+def ingest_interactions(
+    stream: Any,
+    *,
+    source: str,
+    actor: Any = None,
+    filename: str = "",
+    is_generated: bool = False,
+    on_chunk: Callable[[bulk.BulkReport, int], None] | None = None,
+) -> bulk.BulkReport:
+    """Bulk-import an interactions CSV (bytes, UTF-8), audit it, then evaluate the standards.
+
+    `bulk.ingest_interactions_csv` commits chunk by chunk, so this is not one transaction: the
+    audit event and the standards results follow the stored chunks. Only the new rows (ids
+    above the largest before the import, of this source) are evaluated, so a re-run is cheap.
+    Raises ScorecardError when the header is wrong or the file is not UTF-8 text.
+    """
+    source = source.strip()
+    if not source:
+        raise ScorecardError(_("Name the source of the interactions."))
+    if len(source) > SOURCE_MAX:
+        raise ScorecardError(
+            _("The source name is longer than %(max)s characters.") % {"max": SOURCE_MAX}
+        )
+    before = Interaction.objects.aggregate(last=Max("id"))["last"] or 0
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        report = bulk.ingest_interactions_csv(
+            text, source=source, is_generated=is_generated, on_chunk=on_chunk
+        )
+    except UnicodeDecodeError as exc:
+        raise ScorecardError(_("The file is not UTF-8 text.")) from exc
+    finally:
+        text.detach()  # leave the caller's stream open: it closes its own
+    if report.bad_header:
+        raise ScorecardError(report.errors[0][1])
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "interactions.import",
+            None,
+            {
+                "source": source,
+                "file": filename,
+                "read": report.read,
+                "stored": report.inserted,
+                "skipped": report.skipped,
+                "errors": report.error_count,
+            },
+        )
+    if report.inserted:
+        standards.evaluate_many(
+            Interaction.objects.filter(source=source, id__gt=before), actor=actor
+        )
+    return report
 
 
 @transaction.atomic

@@ -9,6 +9,9 @@ app_name = "scorecards"
 urlpatterns = [
     path("scorecards/", views.index, name="index"),
     path("scorecards/panel/", views.panel, name="panel"),
+    path("scorecards/import/", views.ingest, name="ingest"),
+    path("scorecards/import/result/", views.ingest_result, name="ingest-result"),
+    path("scorecards/import/problems.csv", views.ingest_errors, name="ingest-errors"),
     path("scorecards/<str:kind>/<int:pk>/", views.detail, name="detail"),
     path("scorecards/<str:kind>/<int:pk>/<str:metric>/", views.drill, name="drill"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
@@ -16,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from everyweek.core.access import scope
+from everyweek.core.decorators import admin_required
 from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.feedback.models import FollowUpCase, Interaction, SurveyResponse
-from everyweek.scorecards import charts, exports, selectors
+from everyweek.scorecards import bulk, charts, exports, selectors, services
+from everyweek.scorecards.forms import IngestForm
 from everyweek.scorecards.metrics import CATALOGUE
 from everyweek.scorecards.models import AdherenceDay, ScorecardDefinition
 from everyweek.servicedesk.selectors import visible_requests
@@ -184,3 +187,66 @@ def panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     card = selectors.build(subject, period, with_ranking=False, trend_length=2)
     url = reverse("scorecards:detail", args=[kind, pk]) + "?" + period_query(period)
     return render(request, "scorecards/_panel_body.html", {"card": card, "url": url})
+
+
+# --- Bulk interaction import (admins, like every other import) ------------------------
+
+INGEST_SESSION_KEY = "scorecards_ingest_result"
+
+
+@admin_required
+def ingest(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload an interactions CSV; the counts and problems wait in the session for the result page."""
+    form = IngestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.ingest_interactions(
+                upload.file,
+                source=form.cleaned_data["source"],
+                actor=request.user,
+                filename=upload.name or "",
+            )
+        except services.ScorecardError as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session[INGEST_SESSION_KEY] = {
+                "source": form.cleaned_data["source"].strip(),
+                "file": upload.name or "",
+                "read": report.read,
+                "stored": report.inserted,
+                "skipped": report.skipped,
+                "error_count": report.error_count,
+                "errors": report.errors,
+            }
+            return redirect("scorecards:ingest-result")
+    return render(request, "scorecards/ingest.html", {"form": form, "columns": bulk.EXPECTED})
+
+
+def _ingest_result(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    result = request.session.get(INGEST_SESSION_KEY)
+    if result is None:
+        raise Http404
+    return dict(result)
+
+
+@admin_required
+def ingest_result(request: AuthenticatedHttpRequest) -> HttpResponse:
+    result = _ingest_result(request)
+    return render(
+        request,
+        "scorecards/ingest_result.html",
+        {"result": result, "errors": result["errors"][:50]},
+    )
+
+
+@admin_required
+def ingest_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The last import's problems as CSV: line, reason."""
+    result = _ingest_result(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="interaction-import-problems.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["line", "reason"])
+    writer.writerows(result["errors"])
+    return response
