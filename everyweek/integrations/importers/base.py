@@ -553,12 +553,15 @@ class ResponseImporter:
         if not with_comment:
             return
         # Imported lazily, as feedback.services does: the analysis app imports feedback.
-        from everyweek.analysis.tasks import analyse_responses_task
+        from everyweek.analysis.tasks import analyse_response_range_task, analyse_responses_task
 
         if known is not None:
-            ids = sorted(known[e] for e in with_comment)
-        else:
-            ids = sorted(self.response_ids(with_comment).values())
+            # Keys assigned here (`reserve_ids`): consecutive and all this chunk's, so the
+            # worker takes the range and skips the blank comments itself.
+            ids = [known[e] for e in with_comment]
+            enqueue_on_commit(analyse_response_range_task, min(ids), max(ids))
+            return
+        ids = sorted(self.response_ids(with_comment).values())
         enqueue_on_commit(analyse_responses_task, ids)
 
     def response_ids(self, external_ids: list[str]) -> dict[str, int]:
