@@ -1210,8 +1210,10 @@ def _run_rows(
 
 
 # SQLite settings for a large import, put back afterwards: a 256 MB page cache while loading;
-# the index rebuild sorts in memory (temp_store 2), with a helper thread on the second core.
-FAST_PRAGMAS = {"cache_size": -262144, "temp_store": 2, "threads": 2}
+# the index rebuild sorts in memory (temp_store 2), with a helper thread on the second core;
+# the WAL is copied back into the database every 64 MB instead of every 4 MB (the default
+# 1,000 pages), so not at every chunk's commit: each copy costs two fsyncs.
+FAST_PRAGMAS = {"cache_size": -262144, "temp_store": 2, "threads": 2, "wal_autocheckpoint": 16384}
 
 
 def _run_chunks(
