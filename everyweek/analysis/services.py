@@ -82,6 +82,21 @@ def analyse_responses(ids: Iterable[int]) -> int:
     return done
 
 
+def analyse_response_range(first: int, last: int) -> int:
+    """Analyse the responses with keys `first`..`last` (a bulk import's chunk, whose keys it
+    assigned itself); returns how many were analysed. Two integers instead of a list of ids:
+    queuing a list costs django_tasks a JSON check per id, about a second per million rows."""
+    done = 0
+    for start in range(first, last + 1, BATCH):
+        chunk = list(
+            SurveyResponse.objects.filter(pk__range=(start, min(last, start + BATCH - 1)))
+            .exclude(comment="")
+            .select_related("agent")
+        )
+        done += len(_analyse(chunk))
+    return done
+
+
 def analyse_history(responses: Iterable[SurveyResponse], *, batch: int = BATCH) -> int:
     """Analyse comments that have no analysis yet and store the readings in bulk, each dated
     when its comment arrived; returns how many were stored.

@@ -19,3 +19,8 @@ def analyse_response_task(response_id: int) -> bool:
 @task()
 def analyse_responses_task(response_ids: list[int]) -> int:
     return services.analyse_responses(response_ids)
+
+
+@task()
+def analyse_response_range_task(first: int, last: int) -> int:
+    return services.analyse_response_range(first, last)

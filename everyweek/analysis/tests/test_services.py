@@ -93,3 +93,18 @@ def test_topics_record_their_nearest_example(org: Any) -> None:
     delivery = next(t for t in analysis.topics if t["key"] == "delivery")
     assert delivery["nearest_example"]
     assert 0 < delivery["score"] <= 1
+
+
+def test_a_range_analyses_the_comments_between_its_keys_and_nothing_else(org: Any) -> None:
+    # Without the on-commit callbacks, record_response's own analysis never runs.
+    before = respond(org.alice, COMPLAINT)
+    inside = [respond(org.alice, text) for text in (COMPLAINT, "   ", "", "Thank you, Alice!")]
+    after = respond(org.alice, COMPLAINT)
+    assert not TextAnalysis.objects.exists()
+
+    assert services.analyse_response_range(inside[0].pk, inside[-1].pk) == 2
+    assert set(TextAnalysis.objects.values_list("response_id", flat=True)) == {
+        inside[0].pk,
+        inside[3].pk,
+    }
+    assert before.pk < inside[0].pk and after.pk > inside[-1].pk

@@ -544,7 +544,7 @@ def test_a_large_import_on_sqlite_gives_the_connection_its_own_settings_back(
     if connection.vendor != "sqlite":
         pytest.skip("the fast load (indexes dropped, PRAGMAs) is SQLite's")
     monkeypatch.setenv("EVERYWEEK_IMPORT_FAST_LOAD_ROWS", "1")
-    names = ("cache_size", "temp_store", "threads")
+    names = ("cache_size", "temp_store", "threads", "wal_autocheckpoint")
 
     def settings() -> list[int]:
         with connection.cursor() as cursor:
@@ -557,6 +557,7 @@ def test_a_large_import_on_sqlite_gives_the_connection_its_own_settings_back(
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size = -4000")
         cursor.execute("PRAGMA temp_store = 1")
+        cursor.execute("PRAGMA wal_autocheckpoint = 500")
     before = settings()
     during: list[list[int]] = []
     run_report = services.import_file(
@@ -567,5 +568,5 @@ def test_a_large_import_on_sqlite_gives_the_connection_its_own_settings_back(
         on_chunk=lambda report, problems: during.append(settings()),
     )
     assert run_report.created
-    assert during[0] == [-262144, 2, 2]
-    assert settings() == before == [-4000, 1, 0]
+    assert during[0] == [-262144, 2, 2, 16384]
+    assert settings() == before == [-4000, 1, 0, 500]
