@@ -8,6 +8,8 @@ incremental update and a full rebuild cannot disagree:
   the change (`DirtyDay`, in the same transaction) and recompute them on commit (`flush`);
 - bulk writes that bypass signals call `mark_interactions_dirty(ids)` / `mark_dirty(keys)`,
   or, for rows that are new, `add_new_rows()` which adds in-memory deltas (the fast path);
+- `scorecards.bulk` (millions of new interactions) has the database sum the chunk it has just
+  stored, in SQL that mirrors `Accumulator.add_interaction`; its tests compare it with `rebuild()`;
 - `rebuild()` (command `everyweek rebuild_rollups [--since]`) recomputes everything from raw rows;
 - inside `bulk_change()` (the demo's reset, mass deletes) per-row maintenance is suspended: the
   signals only note the UTC days a row counted in, and those days are rebuilt once at the end.
@@ -519,14 +521,6 @@ def result_keys(ids: Iterable[int]) -> set[Key]:
 
 
 # --- rebuild ------------------------------------------------------------------------------------
-
-
-def compute_all(since: dt.date | None = None) -> Accumulator:
-    """A full recomputation from raw rows (what the tests compare incremental updates with)."""
-    acc = Accumulator()
-    start = day_bounds(since)[0] if since else None
-    _collect(acc, _where(start, None))
-    return acc
 
 
 def _rebuild_span(first: dt.date | None, after: dt.date | None) -> int:
