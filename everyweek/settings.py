@@ -284,5 +284,14 @@ SCHEDULE: dict[str, str] = dict(
 )
 # Jobs not to run at all, e.g. EVERYWEEK_SCHEDULE_DISABLE=listening_reminders,careers_ready
 SCHEDULE_DISABLE = envlist("EVERYWEEK_SCHEDULE_DISABLE")
+# A run that has not finished this long after its start counts as timed out (its process was
+# stopped): 90s, 30m, 2h or seconds. Per job: EVERYWEEK_SCHEDULE_RUN_TIMEOUTS=send_scorecards=3h
+SCHEDULE_RUN_TIMEOUT = envstr("EVERYWEEK_SCHEDULE_RUN_TIMEOUT", "1h")
+SCHEDULE_RUN_TIMEOUTS: dict[str, str] = dict(
+    (name.strip(), value.strip())
+    for name, _sep, value in (
+        item.partition("=") for item in envlist("EVERYWEEK_SCHEDULE_RUN_TIMEOUTS")
+    )
+)
 # Seconds between two looks at the schedule.
 SCHEDULER_TICK = envint("EVERYWEEK_SCHEDULER_TICK", 15)

@@ -41,6 +41,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
+    # Started and never finished within its timeout: the process running it was stopped.
+    TIMED_OUT = "timed_out", _("timed out")
 
 
 class RunTrigger(models.TextChoices):
@@ -51,9 +53,11 @@ class RunTrigger(models.TextChoices):
 class ScheduledRun(models.Model):
     """One run of a periodic job (everyweek/core/schedule.py).
 
-    A scheduled run is claimed by inserting its row: the unique (job, slot) pair means that of
-    all the schedulers running, on any machine, exactly one gets each slot. A "run now" request
-    is a pending row that one scheduler claims with a conditional update.
+    A scheduled run is claimed by inserting its row: the unique (job, slot) pair of scheduled
+    runs means that of all the schedulers running, on any machine, exactly one gets each slot.
+    A "run now" request is a pending row that one scheduler claims with a conditional update;
+    it stays outside that constraint, so asking at the very instant of a slot (a frozen clock,
+    a coarse one) can neither fail nor take the slot from the scheduled run.
     """
 
     job = models.CharField(_("job"), max_length=80)
@@ -85,9 +89,17 @@ class ScheduledRun(models.Model):
         verbose_name = _("scheduled run")
         verbose_name_plural = _("scheduled runs")
         constraints = [
-            models.UniqueConstraint(fields=["job", "slot"], name="core_scheduledrun_one_per_slot")
+            models.UniqueConstraint(
+                fields=["job", "slot"],
+                condition=models.Q(trigger=RunTrigger.SCHEDULE),
+                name="core_scheduledrun_one_per_slot",
+            )
         ]
-        indexes = [models.Index(fields=["status", "slot"])]
+        indexes = [
+            models.Index(fields=["status", "slot"]),
+            # The latest runs of each job, for the "Scheduled jobs" page and its run lists.
+            models.Index(fields=["job", "-id"], name="core_scheduledrun_job_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot:%Y-%m-%d %H:%M}"

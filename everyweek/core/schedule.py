@@ -6,6 +6,8 @@ local time (in settings.SCHEDULE_TIME_ZONE). Deployments change it from the envi
 
     EVERYWEEK_SCHEDULE=send_surveys=5m,send_scorecards=weekly tue 08:30
     EVERYWEEK_SCHEDULE_DISABLE=listening_reminders,careers_ready
+    EVERYWEEK_SCHEDULE_RUN_TIMEOUT=1h
+    EVERYWEEK_SCHEDULE_RUN_TIMEOUTS=send_scorecards=3h
 
 A job's due times ("slots") follow from its rule alone: interval slots are multiples of the
 interval since the Unix epoch, daily and weekly slots are the given local time. Each scheduler
@@ -15,6 +17,11 @@ unique (job, slot) constraint lets exactly one of them win, on SQLite and Postgr
 many processes and machines run. Only the latest slot is ever due, so after downtime a job runs
 once, not once per missed slot. The winner calls the job in its own process, records the outcome,
 and goes on with the next job whatever happened.
+
+A run whose process was killed stays "running" in its row. Past its timeout
+(EVERYWEEK_SCHEDULE_RUN_TIMEOUT, per job EVERYWEEK_SCHEDULE_RUN_TIMEOUTS) it is read as timed
+out at once (`status_at`), and the next tick records that in the row (`expire_stale`). A run that
+does finish after all records its real outcome over the "timed out".
 """
 
 from __future__ import annotations
@@ -36,11 +43,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS as WEEKDAY_NAMES
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from everyweek.core import audit
 from everyweek.core.models import RunStatus, RunTrigger, ScheduledRun
@@ -49,6 +59,11 @@ logger = logging.getLogger(__name__)
 
 RESULT_LIMIT = 2000
 ERROR_LIMIT = 10000
+EXCERPT_LIMIT = 300
+# A job whose last this many runs all failed (or timed out) is flagged on the page and in the API.
+FAILED_STREAK = 3
+# ...and so is one whose last run started longer ago than this many of its periods.
+OVERDUE_PERIODS = 3
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -71,6 +86,22 @@ class Every:
             if self.seconds % size == 0:
                 return f"{self.seconds // size}{unit}"
         return f"{self.seconds}s"
+
+    @property
+    def period(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.seconds)
+
+    def describe(self) -> str:
+        if self.seconds % 3600 == 0:
+            count = self.seconds // 3600
+            text = ngettext("every hour", "every %(count)d hours", count)
+        elif self.seconds % 60 == 0:
+            count = self.seconds // 60
+            text = ngettext("every minute", "every %(count)d minutes", count)
+        else:
+            count = self.seconds
+            text = ngettext("every second", "every %(count)d seconds", count)
+        return text % {"count": count}
 
 
 @dataclass(frozen=True)
@@ -106,6 +137,21 @@ class At:
             return f"daily {hhmm}"
         return f"weekly {WEEKDAYS[self.weekday]} {hhmm}"
 
+    @property
+    def period(self) -> dt.timedelta:
+        return dt.timedelta(days=1 if self.weekday is None else 7)
+
+    def describe(self) -> str:
+        hhmm = self.time.strftime("%H:%M")
+        zone = settings.SCHEDULE_TIME_ZONE
+        if self.weekday is None:
+            return gettext("daily at %(time)s (%(zone)s)") % {"time": hhmm, "zone": zone}
+        return gettext("every %(weekday)s at %(time)s (%(zone)s)") % {
+            "weekday": WEEKDAY_NAMES[self.weekday],
+            "time": hhmm,
+            "zone": zone,
+        }
+
 
 Rule = Every | At
 
@@ -132,6 +178,17 @@ def parse_rule(text: str) -> Rule | None:
     raise ValueError(text)
 
 
+def parse_duration(text: str) -> dt.timedelta:
+    """ "90s", "30m", "2h" or plain seconds ("3600"), for run timeouts."""
+    value = "".join(text.strip().lower().split())
+    if value.isdigit():
+        value += "s"
+    rule = parse_rule(value) if _INTERVAL.match(value) else None
+    if not isinstance(rule, Every):
+        raise ValueError(text)
+    return rule.period
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -147,6 +204,22 @@ class Job:
     @property
     def enabled(self) -> bool:
         return self.rule is not None
+
+    def describe(self) -> str:
+        """The rule in words, in the active language."""
+        rule = self.rule
+        return gettext("disabled") if rule is None else rule.describe()
+
+    @property
+    def disabled_by_env(self) -> bool:
+        return self.name in settings.SCHEDULE_DISABLE
+
+    @property
+    def timeout(self) -> dt.timedelta:
+        """How long a run may take before it counts as timed out (its process was stopped)."""
+        return parse_duration(
+            settings.SCHEDULE_RUN_TIMEOUTS.get(self.name, settings.SCHEDULE_RUN_TIMEOUT)
+        )
 
 
 DEFAULT_SCHEDULE: tuple[Job, ...] = (
@@ -250,7 +323,8 @@ def jobs() -> list[Job]:
     overrides: dict[str, str] = dict(settings.SCHEDULE)
     disabled = set(settings.SCHEDULE_DISABLE)
     names = {job.name for job in DEFAULT_SCHEDULE}
-    unknown = (set(overrides) | disabled) - names
+    timeouts: dict[str, str] = dict(settings.SCHEDULE_RUN_TIMEOUTS)
+    unknown = (set(overrides) | disabled | set(timeouts)) - names
     if unknown:
         raise ImproperlyConfigured(
             f"Unknown scheduled job(s) {', '.join(sorted(unknown))}; the jobs are "
@@ -267,6 +341,14 @@ def jobs() -> list[Job]:
                 "daily 07:00, weekly mon 08:00 or off)."
             ) from exc
         result.append(Job(job.name, job.target, when, job.description))
+    for name, value in [("", settings.SCHEDULE_RUN_TIMEOUT), *timeouts.items()]:
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"Cannot read the run timeout{f' of {name}' if name else ''}: {value!r} "
+                "(use e.g. 90s, 30m, 2h or a number of seconds)."
+            ) from exc
     return result
 
 
@@ -364,13 +446,16 @@ def tick(now: dt.datetime | None = None, runner: str | None = None) -> list[Sche
     tz = time_zone()
     schedule = jobs()
     by_name = {job.name: job for job in schedule}
+    expire_stale(now, schedule)
     done: list[ScheduledRun] = []
     for job in schedule:
         rule = job.rule
         if rule is None:
             continue
         slot = rule.latest(now, tz)
-        if ScheduledRun.objects.filter(job=job.name, slot=slot).exists():
+        if ScheduledRun.objects.filter(
+            job=job.name, slot=slot, trigger=RunTrigger.SCHEDULE
+        ).exists():
             continue  # the cheap common case; the insert below is what decides
         run = claim_slot(job, slot, runner)
         if run is not None:
@@ -386,13 +471,38 @@ def tick(now: dt.datetime | None = None, runner: str | None = None) -> list[Sche
     return done
 
 
+class JobBusy(Exception):
+    """A run of the job is under way; "run now" waits until it has finished or timed out."""
+
+    def __init__(self, run: ScheduledRun) -> None:
+        super().__init__(f"{run.job} is running since {run.started_at}")
+        self.run = run
+
+
+def running_run(job: Job, now: dt.datetime | None = None) -> ScheduledRun | None:
+    """The run of `job` under way now, if any; one past its timeout no longer counts."""
+    now = now or timezone.now()
+    return (
+        ScheduledRun.objects.filter(
+            job=job.name, status=RunStatus.RUNNING, started_at__gt=now - job.timeout
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def request_run(actor: Any, job: Job) -> ScheduledRun:
-    """Ask the schedulers to run `job` as soon as possible ("run now"); audited. One pending
-    request per job at a time: asking again returns the waiting one."""
+    """Ask the schedulers to run `job` as soon as possible ("run now"); audited. The next tick
+    of any scheduler claims it and runs it through `execute`, like a scheduled slot. One pending
+    request per job at a time: asking again returns the waiting one. Raises JobBusy while a run
+    of the job is under way, so a slow job is not piled up by impatient clicks."""
     with transaction.atomic():
         waiting = ScheduledRun.objects.filter(job=job.name, status=RunStatus.PENDING).first()
         if waiting is not None:
             return waiting
+        busy = running_run(job)
+        if busy is not None:
+            raise JobBusy(busy)
         run = ScheduledRun.objects.create(
             job=job.name,
             slot=timezone.now(),
@@ -402,6 +512,42 @@ def request_run(actor: Any, job: Job) -> ScheduledRun:
         )
         audit.record(actor, "schedule.run_now", run, {"job": job.name})
     return run
+
+
+def status_at(run: ScheduledRun, now: dt.datetime, timeout: dt.timedelta) -> str:
+    """The run's status as of `now`: a run still "running" past its timeout has timed out,
+    even before a tick has written that down."""
+    if (
+        run.status == RunStatus.RUNNING
+        and run.started_at is not None
+        and run.started_at <= now - timeout
+    ):
+        return RunStatus.TIMED_OUT
+    return str(run.status)
+
+
+def expire_stale(now: dt.datetime, schedule: list[Job] | None = None) -> int:
+    """Record as timed out every run left "running" past its job's timeout; how many."""
+    schedule = jobs() if schedule is None else schedule
+    default = parse_duration(settings.SCHEDULE_RUN_TIMEOUT)
+    by_timeout: dict[dt.timedelta, list[str]] = {}
+    for job in schedule:
+        by_timeout.setdefault(job.timeout, []).append(job.name)
+    by_timeout.setdefault(default, [])
+    known = [job.name for job in schedule]
+    expired = 0
+    for timeout, names in by_timeout.items():
+        # Runs of jobs since removed from the schedule go by the default timeout.
+        which = Q(job__in=names) | (~Q(job__in=known) if timeout == default else Q(pk__in=[]))
+        expired += ScheduledRun.objects.filter(
+            which, status=RunStatus.RUNNING, started_at__lte=now - timeout
+        ).update(
+            status=RunStatus.TIMED_OUT,
+            error=f"No outcome within {timeout} of the start: the process running it stopped.",
+        )
+    if expired:
+        logger.warning("Recorded %d scheduled run(s) as timed out", expired)
+    return expired
 
 
 class Scheduler:
@@ -445,30 +591,63 @@ class Scheduler:
 @dataclass
 class JobState:
     job: Job
-    last: ScheduledRun | None
+    # Newest first, at most FAILED_STREAK of them.
+    recent: list[ScheduledRun]
     next_due: dt.datetime | None
+    now: dt.datetime
+
+    @property
+    def last(self) -> ScheduledRun | None:
+        return self.recent[0] if self.recent else None
+
+    @property
+    def status(self) -> str | None:
+        """The last run's status as of now (a stale "running" reads as timed out)."""
+        last = self.last
+        return None if last is None else status_at(last, self.now, self.job.timeout)
+
+    @property
+    def warning(self) -> str | None:
+        """Why an operator should look at this job, in the active language, or None."""
+        if not self.job.enabled or not self.recent:
+            return None
+        bad = {RunStatus.FAILED, RunStatus.TIMED_OUT}
+        statuses = [status_at(run, self.now, self.job.timeout) for run in self.recent]
+        if len(statuses) == FAILED_STREAK and all(status in bad for status in statuses):
+            return gettext("The last %(count)d runs failed.") % {"count": FAILED_STREAK}
+        rule = self.job.rule
+        started = [run.started_at for run in self.recent if run.started_at is not None]
+        if rule is not None and started and max(started) < self.now - OVERDUE_PERIODS * rule.period:
+            return gettext("It has not run for more than %(count)d times its interval.") % {
+                "count": OVERDUE_PERIODS
+            }
+        return None
+
+
+def error_excerpt(error: str) -> str:
+    """The line of a traceback that says what went wrong (its last), shortened."""
+    lines = [line.strip() for line in error.strip().splitlines() if line.strip()]
+    text = lines[-1] if lines else ""
+    return text if len(text) <= EXCERPT_LIMIT else text[: EXCERPT_LIMIT - 1] + "…"
 
 
 def job_states(now: dt.datetime | None = None) -> list[JobState]:
-    """Each job with its latest run and when it is next due (three queries for all jobs)."""
-    from django.db.models import Max
-
+    """Each job with its latest runs and when it is next due: two queries for all jobs,
+    however many runs there are (a window function picks each job's newest few)."""
     now = now or timezone.now()
     tz = time_zone()
     schedule = jobs()
     names = [job.name for job in schedule]
-    latest_ids = (
+    recent: dict[str, list[ScheduledRun]] = {}
+    ranked = (
         ScheduledRun.objects.filter(job__in=names)
-        .values("job")
-        .annotate(last=Max("id"))
-        .values_list("last", flat=True)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("job")], order_by=[F("id").desc()]))
+        .filter(rank__lte=FAILED_STREAK)
+        .select_related("requested_by")
+        .order_by("job", "-id")
     )
-    last = {
-        run.job: run
-        for run in ScheduledRun.objects.filter(id__in=list(latest_ids)).select_related(
-            "requested_by"
-        )
-    }
+    for run in ranked:
+        recent.setdefault(run.job, []).append(run)
     claimed = dict(
         ScheduledRun.objects.filter(job__in=names, trigger=RunTrigger.SCHEDULE)
         .values("job")
@@ -483,5 +662,11 @@ def job_states(now: dt.datetime | None = None) -> list[JobState]:
             slot = rule.latest(now, tz)
             taken = claimed.get(job.name)
             next_due = rule.following(slot, tz) if taken is not None and taken >= slot else slot
-        states.append(JobState(job, last.get(job.name), next_due))
+        states.append(JobState(job, recent.get(job.name, []), next_due, now))
     return states
+
+
+def recent_runs(job: Job, limit: int = 50) -> list[ScheduledRun]:
+    """The job's newest runs, newest first."""
+    runs = ScheduledRun.objects.filter(job=job.name).select_related("requested_by")
+    return list(runs.order_by("-id")[:limit])
