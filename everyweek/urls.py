@@ -8,7 +8,7 @@ from django.views.static import serve
 
 from everyweek.api.urls import api
 from everyweek.api.views import token_list
-from everyweek.core import health
+from everyweek.core import health, schedule_views
 from everyweek.core import views as core_views
 from everyweek.people.forms import OutboxPasswordResetForm
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/setlang/", core_views.set_language, name="set-language"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("scheduled-jobs/", schedule_views.job_list, name="scheduled-jobs"),
+    path("scheduled-jobs/<slug:name>/", schedule_views.job_runs, name="scheduled-job-runs"),
+    path("scheduled-jobs/<slug:name>/run/", schedule_views.run_now, name="scheduled-job-run"),
     path("account/login/", core_views.SignInView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -54,6 +54,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(IMPORTS_LABEL, "integrations:list", is_admin, "/integrations/"),
     NavItem(INGEST_LABEL, "scorecards:ingest", is_admin, "/scorecards/import/"),
     NavItem(_("Audit trail"), "audit", is_admin, "/audit/"),
+    NavItem(_("Scheduled jobs"), "scheduled-jobs", is_admin, "/scheduled-jobs/"),
     NavItem(_("Administration"), "admin:index", is_admin, "/admin/"),
 ]
 
