@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from everyweek.api import errors
 from everyweek.api.auth import require_admin
@@ -122,7 +123,7 @@ def list_runs(request: HttpRequest, name: str) -> list[RunOut]:
 
 
 @router.post("/{name}/run", response={202: RunOut}, summary="Run a job now")
-def run_job(request: HttpRequest, name: str) -> tuple[int, RunOut]:
+def run_job(request: HttpRequest, name: str) -> Status[RunOut]:
     """Queues one run of the job, which the next scheduler tick claims and runs like a scheduled
     one (trigger `manual`). Asking again while it waits returns the same run; 409 while a run
     of the job is under way."""
@@ -134,4 +135,4 @@ def run_job(request: HttpRequest, name: str) -> tuple[int, RunOut]:
         raise errors.conflict(
             _("%(job)s is running now; run it again once this run has finished.") % {"job": name}
         ) from exc
-    return 202, run_out(run, str(run.status))
+    return Status(202, run_out(run, str(run.status)))
