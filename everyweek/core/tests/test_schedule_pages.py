@@ -348,7 +348,7 @@ def test_the_api_lists_jobs_runs_and_runs_one(test_schedule: None, org: Org) -> 
     [
         ("it", ("Processi pianificati", "ogni 5 minuti", "Esegui ora")),
         ("de", ("Geplante Aufgaben", "alle 5 Minuten", "Jetzt ausführen")),
-        ("th", ("งานตามกำหนดเวลา", "ทุก 5 นาที", "เรียกใช้ตอนนี้")),
+        ("th", ("งานตามกำหนดเวลา", "ทุก 5 นาที", "เรียกใช้ทันที")),
     ],
 )
 def test_the_page_speaks_the_admins_language(
