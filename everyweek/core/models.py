@@ -93,7 +93,13 @@ class ScheduledRun(models.Model):
                 fields=["job", "slot"],
                 condition=models.Q(trigger=RunTrigger.SCHEDULE),
                 name="core_scheduledrun_one_per_slot",
-            )
+            ),
+            # One waiting "run now" per job, however many admins click at once.
+            models.UniqueConstraint(
+                fields=["job"],
+                condition=models.Q(status=RunStatus.PENDING),
+                name="core_scheduledrun_one_pending",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "slot"]),

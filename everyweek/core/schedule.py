@@ -503,13 +503,18 @@ def request_run(actor: Any, job: Job) -> ScheduledRun:
         busy = running_run(job)
         if busy is not None:
             raise JobBusy(busy)
-        run = ScheduledRun.objects.create(
-            job=job.name,
-            slot=timezone.now(),
-            trigger=RunTrigger.MANUAL,
-            status=RunStatus.PENDING,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        try:
+            with transaction.atomic():
+                run = ScheduledRun.objects.create(
+                    job=job.name,
+                    slot=timezone.now(),
+                    trigger=RunTrigger.MANUAL,
+                    status=RunStatus.PENDING,
+                    requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            # Someone else's request got in between: theirs is the one that runs.
+            return ScheduledRun.objects.get(job=job.name, status=RunStatus.PENDING)
         audit.record(actor, "schedule.run_now", run, {"job": job.name})
     return run
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone, translation
@@ -364,3 +364,13 @@ def test_the_page_speaks_the_admins_language(
         assert schedule.parse_rule("weekly mon 07:00").describe() != (  # type: ignore[union-attr]
             "every Monday at 07:00 (Europe/Rome)"
         )
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_waiting_request_per_job(test_schedule: None, org: Org) -> None:
+    first = schedule.request_run(org.ada, job("calls"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScheduledRun.objects.create(
+            job="calls", slot=timezone.now(), trigger=RunTrigger.MANUAL, status=RunStatus.PENDING
+        )
+    assert schedule.request_run(org.erin, job("calls")) == first
