@@ -51,6 +51,9 @@ class OutboundEmail(models.Model):
     # Files sent with the email, e.g. a calendar invitation:
     # [{"filename": "x.ics", "mimetype": "text/calendar", "content": "...", "base64": false}]
     attachments = models.JSONField(default=list, blank=True, editable=False)
+    # Extra headers put on the message as stored, e.g. List-Unsubscribe on survey invitations:
+    # {"List-Unsubscribe": "<https://...>"}. Stored so a retry sends exactly the same message.
+    headers = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -84,11 +84,13 @@ def send_email(
     context: dict[str, Any],
     language: str | None = None,
     attachments: Sequence[tuple[str, str | bytes, str]] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> OutboundEmail:
     """Store an email in the recipient's language and deliver it after the transaction commits.
 
     If the surrounding transaction rolls back, the email is neither stored nor sent.
     `attachments` are (filename, content, mimetype), as Django's EmailMessage.attach takes them.
+    `headers` are extra message headers (List-Unsubscribe…); the outbox's own win on a clash.
     """
     recipient = to if isinstance(to, Person) else None
     address = to.email if isinstance(to, Person) else to
@@ -103,6 +105,7 @@ def send_email(
         body_text=text,
         body_html=html,
         attachments=[_stored_attachment(*a) for a in attachments],
+        headers={str(k): str(v) for k, v in (headers or {}).items()},
     )
     _enqueue_delivery(email.pk)
     return email
@@ -127,7 +130,11 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email],
-        headers={"Content-Language": email.language, "X-Everyweek-Email": str(email.pk)},
+        headers={
+            **(email.headers or {}),
+            "Content-Language": email.language,
+            "X-Everyweek-Email": str(email.pk),
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
