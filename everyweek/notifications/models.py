@@ -53,7 +53,7 @@ class OutboundEmail(models.Model):
     attachments = models.JSONField(default=list, blank=True, editable=False)
     # Extra headers put on the message as stored, e.g. List-Unsubscribe on survey invitations:
     # {"List-Unsubscribe": "<https://...>"}. Stored so a retry sends exactly the same message.
-    headers = models.JSONField(default=dict, blank=True, editable=False)
+    headers = models.JSONField(_("headers"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
