@@ -471,6 +471,20 @@ def email_context(invitation: SurveyInvitation, *, reminder: bool = False) -> di
     }
 
 
+def unsubscribe_headers(invitation: SurveyInvitation) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers that let the mail client unsubscribe in one click.
+
+    Gmail and Yahoo require them of bulk senders. Only an https/http URL is given: everyweek has
+    no mailbox that reads unsubscribe requests (DEFAULT_FROM_EMAIL is a no-reply address), so a
+    mailto would promise what nobody honours.
+    """
+    url = absolute(reverse("feedback:unsubscribe-one-click", args=[make_token(invitation)]))
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _send(invitation: SurveyInvitation, *, reminder: bool) -> None:
     from everyweek.notifications.services import send_email
 
@@ -480,6 +494,7 @@ def _send(invitation: SurveyInvitation, *, reminder: bool) -> None:
         template="feedback/email/invitation",
         context=email_context(invitation, reminder=reminder),
         language=invitation.language,
+        headers=unsubscribe_headers(invitation),
     )
 
 

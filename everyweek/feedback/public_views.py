@@ -22,9 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from everyweek.api import ratelimit
@@ -220,8 +222,6 @@ def _initial(response: SurveyResponse | None) -> dict[str, Any]:
 
 
 def _redirect(name: str, page: SurveyContext) -> HttpResponse:
-    from django.urls import reverse
-
     return HttpResponseRedirect(
         f"{reverse(f'feedback:{name}', args=[page.token])}?lang={page.language}"
     )
@@ -357,6 +357,37 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "feedback/public/unsubscribe.html",
         page.context(email=email, done=done or invitations.is_unsubscribed(email)),
+        language=page.language,
+    )
+
+
+@csrf_exempt
+@rate_limited
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 8058 one-click unsubscribe: the URL in the invitation's List-Unsubscribe header.
+
+    The mail provider POSTs `List-Unsubscribe=One-Click` from its own servers, with no session
+    and no CSRF token, so this one view is CSRF-exempt; the signed link is the authority, read
+    as the confirm page reads it (an invitation past its expiry may still unsubscribe). A GET
+    never unsubscribes: link scanners fetch every URL in a message, so it goes to the confirm
+    page instead. Idempotent: posting again changes nothing.
+    """
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("feedback:unsubscribe", args=[token]))
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        return _invalid(request)
+    found = _open(request, token, allow_expired=True)
+    if isinstance(found, HttpResponse):
+        return found
+    page = SurveyContext(request, found, token)
+    email = found.customer.email if found.customer else ""
+    if email:
+        invitations.unsubscribe(email)
+    return _page(
+        request,
+        "feedback/public/unsubscribe.html",
+        page.context(email=email, done=bool(email)),
         language=page.language,
     )
 

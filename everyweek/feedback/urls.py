@@ -19,4 +19,9 @@ urlpatterns = [
     path("s/<str:token>/more/", public_views.survey_more, name="survey-more"),
     path("s/<str:token>/thanks/", public_views.survey_thanks, name="survey-thanks"),
     path("s/<str:token>/unsubscribe/", public_views.unsubscribe, name="unsubscribe"),
+    path(
+        "s/<str:token>/unsubscribe/one-click/",
+        public_views.unsubscribe_one_click,
+        name="unsubscribe-one-click",
+    ),
 ]

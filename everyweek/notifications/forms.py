@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from everyweek.notifications import kinds
 from everyweek.notifications.models import EmailStatus, OutboundEmail
 
 
@@ -25,3 +26,17 @@ class OutboxFilterForm(forms.Form):
             ("", _("Any kind")),
             *((t, t) for t in templates),
         ]
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per optional kind of email; mandatory account emails are not offered."""
+
+    def __init__(self, *args: Any, disabled: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in kinds.KINDS:
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label, required=False, initial=kind.key not in disabled
+            )
+
+    def choices(self) -> dict[str, bool]:
+        return {key: bool(self.cleaned_data.get(key)) for key in kinds.BY_KEY}

@@ -11,6 +11,8 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Kept, never delivered: the recipient turned this kind of email off.
+    SKIPPED = "skipped", _("Skipped (turned off by the recipient)")
 
 
 class OutboundEmail(models.Model):
@@ -51,6 +53,9 @@ class OutboundEmail(models.Model):
     # Files sent with the email, e.g. a calendar invitation:
     # [{"filename": "x.ics", "mimetype": "text/calendar", "content": "...", "base64": false}]
     attachments = models.JSONField(default=list, blank=True, editable=False)
+    # Extra headers put on the message as stored, e.g. List-Unsubscribe on survey invitations:
+    # {"List-Unsubscribe": "<https://...>"}. Stored so a retry sends exactly the same message.
+    headers = models.JSONField(_("headers"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -59,3 +64,30 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class EmailPreference(models.Model):
+    """A person's choice for one optional kind of email (see notifications.kinds).
+
+    No row means the default, on; a row is written the first time the person changes the kind.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="email_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="email_preference_once")
+        ]
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.kind}={'on' if self.enabled else 'off'}"

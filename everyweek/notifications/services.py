@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -26,7 +26,8 @@ from django.utils import timezone, translation
 
 from everyweek.core import audit
 from everyweek.core.tasks import enqueue_on_commit
-from everyweek.notifications.models import EmailStatus, OutboundEmail
+from everyweek.notifications import kinds
+from everyweek.notifications.models import EmailPreference, EmailStatus, OutboundEmail
 from everyweek.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -84,16 +85,27 @@ def send_email(
     context: dict[str, Any],
     language: str | None = None,
     attachments: Sequence[tuple[str, str | bytes, str]] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> OutboundEmail:
     """Store an email in the recipient's language and deliver it after the transaction commits.
 
     If the surrounding transaction rolls back, the email is neither stored nor sent.
     `attachments` are (filename, content, mimetype), as Django's EmailMessage.attach takes them.
+    `headers` are extra message headers (List-Unsubscribe…); the outbox's own win on a clash.
+
+    An optional kind (notifications.kinds) sent to a Person carries a footer linking to their
+    email settings; if they turned that kind off, the email is stored as SKIPPED (so the outbox
+    shows why it never arrived) and not queued.
     """
     recipient = to if isinstance(to, Person) else None
     address = to.email if isinstance(to, Person) else to
     lang = email_language(recipient, language)
     subject, text, html = render_email(template, {"recipient": recipient, **context}, lang)
+    kind = kinds.kind_for(template) if recipient is not None else None
+    skipped = False
+    if kind is not None and recipient is not None:
+        text, html = _with_footer(text, html, kind, lang)
+        skipped = not is_enabled(recipient, kind.key)
     email = OutboundEmail.objects.create(
         to_email=address,
         recipient=recipient,
@@ -103,9 +115,74 @@ def send_email(
         body_text=text,
         body_html=html,
         attachments=[_stored_attachment(*a) for a in attachments],
+        headers={str(k): str(v) for k, v in (headers or {}).items()},
+        status=EmailStatus.SKIPPED if skipped else EmailStatus.QUEUED,
     )
-    _enqueue_delivery(email.pk)
+    if skipped:
+        logger.info("Email %s (%s) to %s skipped: turned off", email.pk, template, address)
+    else:
+        _enqueue_delivery(email.pk)
     return email
+
+
+def _with_footer(text: str, html: str, kind: kinds.EmailKind, language: str) -> tuple[str, str]:
+    """The email with a footer naming its kind and linking to the recipient's email settings."""
+    from django.urls import reverse
+
+    context = {
+        "kind": kind.label,
+        "settings_url": f"{settings.SITE_URL}{reverse('notifications:preferences')}",
+    }
+    with translation.override(language):
+        footer_text = _render("notifications/email/footer.txt", context, autoescape=False)
+        footer_html = _render("notifications/email/footer.html", context, autoescape=True)
+    text = f"{text.rstrip()}\n\n-- \n{footer_text.strip()}\n"
+    if html:
+        # Inside the body when there is one, so every client shows it.
+        at = html.lower().rfind("</body>")
+        html = f"{html[:at]}{footer_html}{html[at:]}" if at >= 0 else f"{html}{footer_html}"
+    return text, html
+
+
+# --- Preferences ----------------------------------------------------------------------------
+
+
+def disabled_kinds(person: Person) -> set[str]:
+    return set(
+        EmailPreference.objects.filter(person=person, enabled=False).values_list("kind", flat=True)
+    )
+
+
+def is_enabled(person: Person, key: str) -> bool:
+    return not EmailPreference.objects.filter(person=person, kind=key, enabled=False).exists()
+
+
+@transaction.atomic
+def set_email_preferences(*, person: Person, enabled: Mapping[str, bool]) -> dict[str, bool]:
+    """Save a person's own choices (the settings page); returns what changed, audited.
+
+    Only the person themself calls this (the page has no other person's id to name), and only
+    optional kinds are accepted: a mandatory email cannot be turned off.
+    """
+    unknown = set(enabled) - set(kinds.BY_KEY)
+    if unknown:
+        raise NotificationError(f"Not an optional kind of email: {', '.join(sorted(unknown))}")
+    off = disabled_kinds(person)
+    changed: dict[str, bool] = {}
+    for key, on in enabled.items():
+        if (key not in off) != on:
+            EmailPreference.objects.update_or_create(
+                person=person, kind=key, defaults={"enabled": on}
+            )
+            changed[key] = on
+    if changed:
+        audit.record(
+            person,
+            "email_preferences.update",
+            person,
+            {key: [not on, on] for key, on in sorted(changed.items())},
+        )
+    return changed
 
 
 def _stored_attachment(filename: str, content: str | bytes, mimetype: str) -> dict[str, Any]:
@@ -127,7 +204,11 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email],
-        headers={"Content-Language": email.language, "X-Everyweek-Email": str(email.pk)},
+        headers={
+            **(email.headers or {}),
+            "Content-Language": email.language,
+            "X-Everyweek-Email": str(email.pk),
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -177,6 +258,8 @@ def retry_email(*, actor: Any, email: OutboundEmail) -> OutboundEmail:
     locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
     if locked.status == EmailStatus.SENT:
         raise NotificationError("This email was already sent.")
+    if locked.status == EmailStatus.SKIPPED:
+        raise NotificationError("The recipient turned this kind of email off.")
     previous = locked.status
     locked.status = EmailStatus.QUEUED
     locked.queued_at = timezone.now()

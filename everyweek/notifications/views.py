@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from everyweek.core.decorators import admin_required
+from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.notifications import services
-from everyweek.notifications.forms import OutboxFilterForm
+from everyweek.notifications.forms import EmailPreferencesForm, OutboxFilterForm
 from everyweek.notifications.models import EmailStatus, OutboundEmail
 
 # Shown inside the preview frame: nothing may load or run, only inline styles and inline images.
@@ -57,7 +59,7 @@ def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Escaped into the srcdoc attribute by the template and shown in a sandboxed frame
             # without scripts, so customer text in an email can never run in the admin's page.
             "html_preview": PREVIEW_POLICY + email.body_html if email.body_html else "",
-            "can_retry": email.status != EmailStatus.SENT,
+            "can_retry": email.status not in (EmailStatus.SENT, EmailStatus.SKIPPED),
         },
     )
 
@@ -69,9 +71,24 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.retry_email(actor=request.user, email=email)
     except services.NotificationError:
-        messages.info(request, _("This email was already sent."))
+        if email.status == EmailStatus.SKIPPED:
+            messages.info(request, _("The recipient turned this kind of email off."))
+        else:
+            messages.info(request, _("This email was already sent."))
     else:
         messages.success(
             request, _("The email to %(address)s is queued again.") % {"address": email.to_email}
         )
     return redirect("notifications:outbox-detail", pk=pk)
+
+
+@login_required
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in person's own email settings; there is no way to name anyone else's."""
+    person = request.user
+    form = EmailPreferencesForm(request.POST or None, disabled=services.disabled_kinds(person))
+    if request.method == "POST" and form.is_valid():
+        services.set_email_preferences(person=person, enabled=form.choices())
+        messages.success(request, _("Your email settings are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -117,6 +117,23 @@ def test_the_detail_shows_text_and_renders_html_only_inside_a_sandbox(org: Org) 
     assert "Bruno Agent" in page
 
 
+def test_the_detail_lists_the_stored_extra_headers_escaped(org: Org) -> None:
+    email = make_email(
+        headers={
+            "List-Unsubscribe": "<https://ew.example/s/t/unsubscribe/one-click/>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    )
+    plain = make_email()
+    client = org.client_for(org.ada)
+    page = client.get(reverse("notifications:outbox-detail", args=[email.pk])).content.decode()
+    assert "Extra headers" in page
+    assert "List-Unsubscribe: &lt;https://ew.example/s/t/unsubscribe/one-click/&gt;" in page
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in page
+    page = client.get(reverse("notifications:outbox-detail", args=[plain.pk])).content.decode()
+    assert "Extra headers" not in page
+
+
 def test_the_detail_has_no_retry_button_for_a_sent_email(org: Org) -> None:
     sent = make_email()
     failed = make_email(status=EmailStatus.FAILED, last_error="SMTPRecipientsRefused: boom")

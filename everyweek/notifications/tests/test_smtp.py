@@ -101,3 +101,21 @@ def test_an_admin_retry_of_a_failed_email_reaches_the_server(
     assert len(smtp.messages) == 1
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
+
+
+def test_stored_headers_go_on_the_message_and_the_outbox_headers_cannot_be_overridden(
+    org: Org, smtp: SmtpSink, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.send_email(
+            to=org.alice,
+            template="people/email/invitation",
+            context={"person": org.alice, "url": "https://ew.example/set/abc/"},
+            headers={"List-Unsubscribe": "<https://ew.example/u/1/>", "X-Everyweek-Email": "0"},
+        )
+
+    [received] = smtp.messages
+    assert received.message["List-Unsubscribe"] == "<https://ew.example/u/1/>"
+    assert received.message["X-Everyweek-Email"] == str(email.pk)
+    email.refresh_from_db()
+    assert email.headers["List-Unsubscribe"] == "<https://ew.example/u/1/>"
