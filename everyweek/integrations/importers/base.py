@@ -1216,6 +1216,50 @@ def _run_rows(
 FAST_PRAGMAS = {"cache_size": -262144, "temp_store": 2, "threads": 2, "wal_autocheckpoint": 16384}
 
 
+@dataclass(slots=True)
+class Batch:
+    """One chunk of parsed rows, sorted by kind: what a chunk's transaction stores."""
+
+    size: int  # parsed items, good and bad
+    responses: list[ResponseRow]
+    interactions: list[InteractionRow]
+    problems: list[RowProblem]
+    skipped: int
+
+
+def sort_chunk(chunk: list[Parsed]) -> Batch:
+    """Sort a chunk's items; scores out of range become problems. Pure: no database."""
+    batch = Batch(len(chunk), [], [], [], 0)
+    for item in chunk:
+        if isinstance(item, ResponseRow):
+            try:
+                validate_scores(item.nps, item.csat, item.csat_scale, item.ces)
+            except FeedbackError as exc:
+                batch.problems.append(RowProblem(item.line, "score", str(exc)))
+                continue
+            batch.responses.append(item)
+        elif isinstance(item, InteractionRow):
+            batch.interactions.append(item)
+        elif isinstance(item, RowProblem):
+            batch.problems.append(item)
+        else:
+            batch.skipped += 1
+    return batch
+
+
+def batches(parsed: Iterator[Parsed], chunk_size: int, *, parallel: bool) -> Iterator[Batch]:
+    """The chunks of `parsed`, sorted; parsed in a child process when `parallel`."""
+
+    def make() -> Iterator[Batch]:
+        return (sort_chunk(chunk) for chunk in chunked(parsed, chunk_size))
+
+    if parallel:
+        from everyweek.integrations.importers import readahead
+
+        return readahead.batches_in_child(make)
+    return make()
+
+
 def _run_chunks(
     integration: Integration,
     parsed: Iterator[Parsed],
@@ -1224,38 +1268,26 @@ def _run_chunks(
     chunk_size: int,
     on_chunk: Progress | None,
 ) -> ImportReport:
+    from everyweek.integrations.importers import readahead
+
     report = ImportReport(total=total)
     responses: ResponseImporter | None = None
     interactions: InteractionImporter | None = None
-    for chunk in chunked(parsed, chunk_size):
-        problems: list[RowProblem] = []
-        response_rows: list[ResponseRow] = []
-        interaction_rows: list[InteractionRow] = []
-        for item in chunk:
-            if isinstance(item, ResponseRow):
-                try:
-                    validate_scores(item.nps, item.csat, item.csat_scale, item.ces)
-                except FeedbackError as exc:
-                    problems.append(RowProblem(item.line, "score", str(exc)))
-                    continue
-                response_rows.append(item)
-            elif isinstance(item, InteractionRow):
-                interaction_rows.append(item)
-            elif isinstance(item, RowProblem):
-                problems.append(item)
-            else:
-                report.skipped += 1
+    threshold = readahead.parallel_rows()
+    parallel = bulk and 0 < threshold <= total and readahead.available()
+    for batch in batches(parsed, chunk_size, parallel=parallel):
         with transaction.atomic():
-            if interaction_rows:
+            if batch.interactions:
                 interactions = interactions or InteractionImporter(integration)
-                interactions.store(interaction_rows, report)
-            if response_rows:
+                interactions.store(batch.interactions, report)
+            if batch.responses:
                 responses = responses or ResponseImporter(integration, bulk=bulk)
-                responses.store(response_rows, report)
-            report.processed += len(chunk)
-            report.add_errors(problems)
+                responses.store(batch.responses, report)
+            report.processed += batch.size
+            report.skipped += batch.skipped
+            report.add_errors(batch.problems)
             if on_chunk is not None:
-                on_chunk(report, problems)
+                on_chunk(report, batch.problems)
     report.total = max(report.total, report.processed)
     return report
 

@@ -380,8 +380,9 @@ def wipe() -> None:
     DirtyDay.objects.all().delete()
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "file read in a child"])
 def test_the_bulk_path_stores_exactly_what_record_response_stores(
-    org: Org, make_integration: Any
+    org: Org, make_integration: Any, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
     ServiceStandard.objects.create(
         name="Solved in a day", metric="resolution", threshold_minutes=1440
@@ -430,6 +431,8 @@ def test_the_bulk_path_stores_exactly_what_record_response_stores(
     per_row = run(generic, "spreadsheet", data, columns, bulk=False)
     reference = snapshot()
     wipe()
+    # Any file counts as large: the bulk path then parses in a forked child process.
+    monkeypatch.setenv("EVERYWEEK_IMPORT_PARALLEL_ROWS", "1" if parallel else "0")
     bulk = run(generic, "spreadsheet", data, columns, bulk=True)
 
     assert snapshot() == reference
