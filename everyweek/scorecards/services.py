@@ -13,7 +13,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from everyweek.core import audit
@@ -73,6 +73,7 @@ def ingest_interactions(
     actor: Any = None,
     filename: str = "",
     is_generated: bool = False,
+    chunk_size: int = bulk.CHUNK_SIZE,
     on_chunk: Callable[[bulk.BulkReport, int], None] | None = None,
 ) -> bulk.BulkReport:
     """Bulk-import an interactions CSV (bytes, UTF-8), audit it, then evaluate the standards.
@@ -87,7 +88,11 @@ def ingest_interactions(
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         report = bulk.ingest_interactions_csv(
-            text, source=source, is_generated=is_generated, on_chunk=on_chunk
+            text,
+            source=source,
+            chunk_size=chunk_size,
+            is_generated=is_generated,
+            on_chunk=on_chunk,
         )
     except UnicodeDecodeError as exc:
         raise ScorecardError(_("The file is not UTF-8 text.")) from exc
@@ -142,6 +147,7 @@ def start_interaction_import(*, actor: Any, source: str, upload: UploadedFile) -
         source=source,
         original_name=(upload.name or "")[:255],
         size=upload.size or 0,
+        language=translation.get_language() or "",
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     job.file.save(Path(upload.name or "upload.csv").name, upload, save=False)
@@ -158,7 +164,9 @@ def start_interaction_import(*, actor: Any, source: str, upload: UploadedFile) -
     return job
 
 
-def run_interaction_import(job_id: int) -> InteractionImport | None:
+def run_interaction_import(
+    job_id: int, *, chunk_size: int = bulk.CHUNK_SIZE
+) -> InteractionImport | None:
     """Run a queued import; a job already running or finished is left alone (safe to run twice).
 
     Each chunk commits on its own (see `bulk`), and after each one the counters, the file
@@ -171,7 +179,7 @@ def run_interaction_import(job_id: int) -> InteractionImport | None:
         job.status = ImportStatus.RUNNING
         job.started_at = timezone.now()
         job.save(update_fields=["status", "started_at"])
-    with job.file.open("rb") as stream:
+    with translation.override(job.language or None), job.file.open("rb") as stream:
 
         def on_chunk(report: bulk.BulkReport, first_error: int) -> None:
             with transaction.atomic():
@@ -193,6 +201,7 @@ def run_interaction_import(job_id: int) -> InteractionImport | None:
                 source=job.source,
                 actor=job.created_by,
                 filename=job.original_name,
+                chunk_size=chunk_size,
                 on_chunk=on_chunk,
             )
         except ScorecardError as exc:

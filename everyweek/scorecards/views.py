@@ -192,6 +192,8 @@ def panel(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- Bulk interaction import (admins, like every other import) ------------------------
 
+PROBLEMS_SHOWN = 50
+
 
 @admin_required
 def ingest(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -222,10 +224,15 @@ def ingest_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = (
         "scorecards/_ingest_progress.html" if request.htmx else "scorecards/ingest_job.html"  # type: ignore[attr-defined]
     )
+    finished = job.is_finished
     return render(
         request,
         template,
-        {"job": job, "problems": job.problems.all()[:50] if job.is_finished else []},
+        {
+            "job": job,
+            "problems": job.problems.all()[:PROBLEMS_SHOWN] if finished else [],
+            "kept": job.problems.count() if finished and job.error_count > PROBLEMS_SHOWN else 0,
+        },
     )
 
 
