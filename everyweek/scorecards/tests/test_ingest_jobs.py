@@ -338,7 +338,7 @@ def test_api_refuses_a_file_above_the_limit_with_413_and_stores_nothing(
     )
     italian = _api_upload({**headers, "Accept-Language": "it"})
     assert italian.status_code == 413
-    assert italian.json()["error"]["message"] == "Il file è più grande di 100\xa0byte."
+    assert italian.json()["error"]["message"] == "Il file è più grande di 100\xa0bytes."
     assert not InteractionImport.objects.exists() and not stored_files(media)
     assert not Interaction.objects.exists()
 
