@@ -350,3 +350,15 @@ def test_api_import_is_in_the_openapi_document(agents: Org) -> None:
     assert "202" in operation["responses"]
     assert "get" in schema["paths"]["/api/interactions/import/{job_id}"]
     assert "get" in schema["paths"]["/api/interactions/import/{job_id}/problems"]
+
+
+def test_a_file_that_breaks_half_way_fails_the_job_with_a_message(agents: Org) -> None:
+    client = agents.client_for(agents.ada)
+    upload = io.BytesIO(f"{HEADER}\n".encode() + b"N1,E-A,\xff\xfe,,,,0,email\n")
+    upload.name = "broken.csv"
+    client.post("/scorecards/import/", {"source": "helpdesk", "file": upload})
+    job = InteractionImport.objects.get()
+    assert (job.status, job.message) == (ImportStatus.FAILED, "The file is not UTF-8 text.")
+    page = client.get(f"/scorecards/import/{job.pk}/").content.decode()
+    assert "The file is not UTF-8 text." in page and "hx-get" not in page
+    assert not Interaction.objects.exists()
