@@ -232,6 +232,9 @@ TIME_ZONE = "UTC"
 # --- Static and media files ------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Largest file an import accepts, on the pages and the API alike (413 above it); the imports
+# themselves stream, so the limit guards the disk and the upload time, not memory.
+IMPORT_MAX_BYTES = envint("EVERYWEEK_IMPORT_MAX_BYTES", 2 * 1024**3)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

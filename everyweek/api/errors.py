@@ -142,6 +142,13 @@ def file_too_large(limit_mb: int) -> ApiError:
     )
 
 
+def upload_too_large() -> ApiError:
+    """413 for a file above EVERYWEEK_IMPORT_MAX_BYTES (the limit every import shares)."""
+    from everyweek.core import uploads
+
+    return ApiError(413, "too_large", uploads.too_large_message())
+
+
 def body(code: str, message: str, details: Sequence[Detail] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
 

@@ -17,8 +17,8 @@ from ninja.responses import Status
 from everyweek.api import errors
 from everyweek.api.auth import require_admin
 from everyweek.api.pagination import paginated
+from everyweek.core import uploads
 from everyweek.integrations import services
-from everyweek.integrations.forms import MAX_UPLOAD_MB
 from everyweek.integrations.models import (
     ColumnMapping,
     ExternalIdentity,
@@ -121,8 +121,8 @@ def create_import(
     integration = Integration.objects.filter(pk=integration_id).first()
     if integration is None:
         raise errors.not_found()
-    if file.size and file.size > MAX_UPLOAD_MB * 1024 * 1024:
-        raise errors.file_too_large(MAX_UPLOAD_MB)
+    if uploads.too_large(file):
+        raise errors.upload_too_large()
     mapping = None
     if column_mapping_id is not None:
         mapping = ColumnMapping.objects.filter(pk=column_mapping_id).first()

@@ -4,14 +4,14 @@ import json
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from everyweek.core import uploads
 from everyweek.feedback.models import Survey
 from everyweek.integrations.importers.spreadsheet import FIELDS
 from everyweek.integrations.models import ColumnMapping, ImportKind, Integration, Vendor
 from everyweek.people.models import Person
-
-MAX_UPLOAD_MB = 500
 
 
 class OptionsField(forms.CharField):
@@ -88,9 +88,7 @@ class IntegrationEditForm(forms.Form):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("File type"), choices=ImportKind.choices)
-    file = forms.FileField(
-        label=_("File"), help_text=_("JSON, CSV or Excel, up to %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
-    )
+    file = forms.FileField(label=_("File"))
     mapping = forms.ModelChoiceField(
         label=_("Saved columns"),
         queryset=ColumnMapping.objects.all(),
@@ -106,13 +104,15 @@ class UploadForm(forms.Form):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [c for c in ImportKind.choices if c[0] in allowed]
+        # Built per form: the limit is a setting, and the text is in the reader's language.
+        self.fields["file"].help_text = _("JSON, CSV or Excel, up to %(size)s.") % {
+            "size": filesizeformat(uploads.max_import_bytes())
+        }
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size and upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
-            )
+        if uploads.too_large(upload):
+            raise forms.ValidationError(uploads.too_large_message())
         return upload
 
 

@@ -1,5 +1,5 @@
 """Scorecards over the JSON API: the metrics catalogue, scorecards, key figures, adherence imports,
-and the bulk interaction import (`POST /interactions/import`).
+and the bulk interaction import (`POST /interactions/import`, run in the background).
 
 Scorecards are scoped like the pages: an agent's token reaches the agent's own scorecard, a
 lead's their team, a manager's their department, an executive's or admin's everything.
@@ -19,10 +19,16 @@ from ninja.responses import Status
 from everyweek.api import errors
 from everyweek.api.auth import caller, require_admin, require_leader
 from everyweek.api.pagination import paginated
+from everyweek.core import uploads
 from everyweek.people.models import Department
 from everyweek.scorecards import selectors, services
 from everyweek.scorecards.metrics import METRICS
-from everyweek.scorecards.models import KeyFigure
+from everyweek.scorecards.models import (
+    ImportProblem,
+    ImportStatus,
+    InteractionImport,
+    KeyFigure,
+)
 
 router = Router(tags=["scorecards"])
 
@@ -240,39 +246,81 @@ class RowProblemOut(Schema):
     reason: str
 
 
-class IngestOut(Schema):
+class InteractionImportOut(Schema):
+    id: int
     source: str
+    original_name: str
+    size: int
+    status: ImportStatus
+    percent: int
     read: int
     stored: int
     skipped: int
     error_count: int
-    errors: list[RowProblemOut]
+    message: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class InteractionImportDetailOut(InteractionImportOut):
+    problems: list[RowProblemOut]
+
+    @staticmethod
+    def resolve_problems(obj: InteractionImport) -> list[ImportProblem]:
+        return list(obj.problems.all()[:PROBLEMS_SHOWN]) if obj.is_finished else []
+
+
+PROBLEMS_SHOWN = 50
 
 
 @interactions_router.post(
     "/import",
-    response=IngestOut,
-    summary="Bulk-import interactions from CSV (admins)",
+    response={202: InteractionImportOut},
+    summary="Bulk-import interactions from CSV in the background (admins)",
 )
 def post_interactions_import(
     request: HttpRequest, file: File[UploadedFile], source: Form[str]
-) -> dict[str, Any]:
+) -> Status[InteractionImport]:
     """Multipart: `file` (UTF-8 CSV with the columns external_id, agent, created_at,
     first_response_at, resolved_at, handle_time_seconds, reopen_count, channel) and `source`.
-    Runs while the request waits; rows already stored for the source are skipped, so sending the
-    file again changes nothing. `errors` lists up to 1,000 refused rows, `error_count` all."""
+    The file is stored and imported in the background: poll `GET /interactions/import/{id}`.
+    Rows already stored for the source are skipped, so sending the file again changes nothing.
+    A file above EVERYWEEK_IMPORT_MAX_BYTES is refused with 413, a wrong header with 422."""
     actor = require_admin(request)
+    if uploads.too_large(file):
+        raise errors.upload_too_large()
     try:
-        report = services.ingest_interactions(
-            file.file, source=source, actor=actor, filename=file.name or ""
-        )
+        job = services.start_interaction_import(actor=actor, source=source, upload=file)
     except services.ScorecardError as exc:
         raise errors.invalid("file", str(exc)) from exc
-    return {
-        "source": source.strip(),
-        "read": report.read,
-        "stored": report.inserted,
-        "skipped": report.skipped,
-        "error_count": report.error_count,
-        "errors": [{"line": line, "reason": reason} for line, reason in report.errors],
-    }
+    return Status(202, job)
+
+
+@interactions_router.get(
+    "/import/{int:job_id}",
+    response=InteractionImportDetailOut,
+    summary="One interaction import: status, progress, counts and its first problems",
+)
+def get_interactions_import(request: HttpRequest, job_id: int) -> InteractionImport:
+    """`problems` lists the first 50 refused rows once the import has finished, `error_count`
+    counts all of them; `GET /interactions/import/{id}/problems` pages through the stored ones
+    (up to 1,000)."""
+    require_admin(request)
+    job = InteractionImport.objects.filter(pk=job_id).first()
+    if job is None:
+        raise errors.not_found()
+    return job
+
+
+@interactions_router.get(
+    "/import/{int:job_id}/problems",
+    response=list[RowProblemOut],
+    summary="The rows an interaction import refused",
+)
+@paginated
+def list_interactions_import_problems(request: HttpRequest, job_id: int) -> QuerySet[ImportProblem]:
+    require_admin(request)
+    if not InteractionImport.objects.filter(pk=job_id).exists():
+        raise errors.not_found()
+    return ImportProblem.objects.filter(job_id=job_id).order_by("line", "pk")

@@ -14,6 +14,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+# The states every import goes through, shared with the integrations' file imports.
+from everyweek.integrations.models import ImportStatus
 from everyweek.people.models import Department, Team
 
 # Upper edges (seconds) of the handle-time buckets; the last bucket is open-ended.
@@ -317,3 +319,73 @@ class ScorecardMailing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.week_start}"
+
+
+class InteractionImport(models.Model):
+    """One uploaded interactions CSV and how far its bulk import got; the page polls it.
+
+    The same shape as integrations' `ImportJob` (file kept in storage, status, counters a task
+    updates per chunk, problems as rows) but its own table: this import has a free source name
+    rather than an integration, and counts rows read, stored and skipped rather than added,
+    updated and unchanged. Imports belong to the organisation: every administrator sees them.
+    """
+
+    source = models.CharField(_("source"), max_length=30)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    # The uploader's language: the worker writes the problems (stored as text) in it.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    # Bytes of the file consumed so far: the progress bar (the row count is unknown upfront).
+    position = models.PositiveBigIntegerField(default=0)
+    read = models.PositiveIntegerField(_("rows read"), default=0)
+    stored = models.PositiveIntegerField(_("stored"), default=0)
+    skipped = models.PositiveIntegerField(_("already there"), default=0)
+    # Every problem is counted; the first bulk.MAX_ERRORS are kept as ImportProblem rows.
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("interaction import")
+        verbose_name_plural = _("interaction imports")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.size:
+            return 0
+        return min(99, int(self.position * 100 / self.size))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class ImportProblem(models.Model):
+    """One refused row of an interaction import: its line in the file and why."""
+
+    job = models.ForeignKey(InteractionImport, on_delete=models.CASCADE, related_name="problems")
+    line = models.PositiveIntegerField(_("line"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["line", "id"]
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"

@@ -3,22 +3,30 @@ definitions."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from everyweek.core import audit
+from everyweek.core.tasks import enqueue_on_commit
 from everyweek.feedback import standards
 from everyweek.feedback.models import Interaction
 from everyweek.scorecards import bulk, ingest
 from everyweek.scorecards.metrics import CATALOGUE
 from everyweek.scorecards.models import (
     AdherenceDay,
+    ImportProblem,
+    ImportStatus,
+    InteractionImport,
     KeyFigure,
     ScorecardDefinition,
     ScorecardMetric,
@@ -47,6 +55,17 @@ class ImportReport:
         }
 
 
+def clean_source(source: str) -> str:
+    source = source.strip()
+    if not source:
+        raise ScorecardError(_("Name the source of the interactions."))
+    if len(source) > SOURCE_MAX:
+        raise ScorecardError(
+            _("The source name is longer than %(max)s characters.") % {"max": SOURCE_MAX}
+        )
+    return source
+
+
 def ingest_interactions(
     stream: Any,
     *,
@@ -54,6 +73,7 @@ def ingest_interactions(
     actor: Any = None,
     filename: str = "",
     is_generated: bool = False,
+    chunk_size: int = bulk.CHUNK_SIZE,
     on_chunk: Callable[[bulk.BulkReport, int], None] | None = None,
 ) -> bulk.BulkReport:
     """Bulk-import an interactions CSV (bytes, UTF-8), audit it, then evaluate the standards.
@@ -63,18 +83,16 @@ def ingest_interactions(
     above the largest before the import, of this source) are evaluated, so a re-run is cheap.
     Raises ScorecardError when the header is wrong or the file is not UTF-8 text.
     """
-    source = source.strip()
-    if not source:
-        raise ScorecardError(_("Name the source of the interactions."))
-    if len(source) > SOURCE_MAX:
-        raise ScorecardError(
-            _("The source name is longer than %(max)s characters.") % {"max": SOURCE_MAX}
-        )
+    source = clean_source(source)
     before = Interaction.objects.aggregate(last=Max("id"))["last"] or 0
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
         report = bulk.ingest_interactions_csv(
-            text, source=source, is_generated=is_generated, on_chunk=on_chunk
+            text,
+            source=source,
+            chunk_size=chunk_size,
+            is_generated=is_generated,
+            on_chunk=on_chunk,
         )
     except UnicodeDecodeError as exc:
         raise ScorecardError(_("The file is not UTF-8 text.")) from exc
@@ -101,6 +119,123 @@ def ingest_interactions(
             Interaction.objects.filter(source=source, id__gt=before), actor=actor
         )
     return report
+
+
+# --- The interaction import as a background job (the upload page and the API) -------------
+
+
+def check_header(upload: Any) -> None:
+    """Refuse a file whose first line is not the expected header, before anything is stored,
+    so the person who sent it hears at once rather than from a failed job."""
+    upload.seek(0)
+    first = upload.readline(1 << 16)
+    upload.seek(0)
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig")]), None)
+    except UnicodeDecodeError as exc:
+        raise ScorecardError(_("The file is not UTF-8 text.")) from exc
+    if header != bulk.EXPECTED:
+        raise ScorecardError(_(bulk.HEADER_ERROR) % {"columns": ", ".join(bulk.EXPECTED)})
+
+
+@transaction.atomic
+def start_interaction_import(*, actor: Any, source: str, upload: UploadedFile) -> InteractionImport:
+    """Store the upload and queue its import; `run_interaction_import` does the work."""
+    source = clean_source(source)
+    check_header(upload)
+    job = InteractionImport(
+        source=source,
+        original_name=(upload.name or "")[:255],
+        size=upload.size or 0,
+        language=translation.get_language() or "",
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    job.file.save(Path(upload.name or "upload.csv").name, upload, save=False)
+    job.save()
+    audit.record(
+        actor,
+        "interactions.import.start",
+        job,
+        {"source": source, "file": job.original_name, "size": job.size},
+    )
+    from everyweek.scorecards.tasks import run_interaction_import as task
+
+    enqueue_on_commit(task, job.pk)
+    return job
+
+
+def run_interaction_import(
+    job_id: int, *, chunk_size: int = bulk.CHUNK_SIZE
+) -> InteractionImport | None:
+    """Run a queued import; a job already running or finished is left alone (safe to run twice).
+
+    Each chunk commits on its own (see `bulk`), and after each one the counters, the file
+    position and that chunk's problems are written, so the page shows progress as it goes.
+    """
+    with transaction.atomic():
+        job = InteractionImport.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ImportStatus.QUEUED:
+            return job
+        job.status = ImportStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    with translation.override(job.language or None), job.file.open("rb") as stream:
+
+        def on_chunk(report: bulk.BulkReport, first_error: int) -> None:
+            with transaction.atomic():
+                ImportProblem.objects.bulk_create(
+                    ImportProblem(job=job, line=line, reason=reason)
+                    for line, reason in report.errors[first_error:]
+                )
+                InteractionImport.objects.filter(pk=job.pk).update(
+                    position=stream.tell(),
+                    read=report.read,
+                    stored=report.inserted,
+                    skipped=report.skipped,
+                    error_count=report.error_count,
+                )
+
+        try:
+            report = ingest_interactions(
+                stream,
+                source=job.source,
+                actor=job.created_by,
+                filename=job.original_name,
+                chunk_size=chunk_size,
+                on_chunk=on_chunk,
+            )
+        except ScorecardError as exc:
+            job.refresh_from_db()
+            _finish(job, ImportStatus.FAILED, str(exc))
+            return job
+        except Exception as exc:
+            job.refresh_from_db()  # the counters of the chunks already stored
+            _finish(
+                job,
+                ImportStatus.FAILED,
+                _(
+                    "The import stopped: %(error)s. Rows already stored are kept; "
+                    "import the file again to finish."
+                )
+                % {"error": type(exc).__name__},
+            )
+            raise
+    job.read, job.stored, job.skipped = report.read, report.inserted, report.skipped
+    job.error_count = report.error_count
+    _finish(job, ImportStatus.DONE, "")
+    return job
+
+
+def _finish(job: InteractionImport, status: str, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message, timezone.now()
+    if status == ImportStatus.DONE:
+        job.position = job.size
+    job.save(
+        update_fields=[
+            "status", "message", "finished_at", "position", "read", "stored", "skipped",
+            "error_count",
+        ]
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from everyweek.feedback.models import FollowUpCase, Interaction, SurveyResponse
 from everyweek.scorecards import bulk, charts, exports, selectors, services
 from everyweek.scorecards.forms import IngestForm
 from everyweek.scorecards.metrics import CATALOGUE
-from everyweek.scorecards.models import AdherenceDay, ScorecardDefinition
+from everyweek.scorecards.models import AdherenceDay, InteractionImport, ScorecardDefinition
 from everyweek.servicedesk.selectors import visible_requests
 
 PAGE_SIZE = 50
@@ -191,62 +192,68 @@ def panel(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 # --- Bulk interaction import (admins, like every other import) ------------------------
 
-INGEST_SESSION_KEY = "scorecards_ingest_result"
+PROBLEMS_SHOWN = 50
 
 
 @admin_required
 def ingest(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Upload an interactions CSV; the counts and problems wait in the session for the result page."""
+    """Upload an interactions CSV; it is stored and imported in the background."""
     form = IngestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            report = services.ingest_interactions(
-                upload.file,
-                source=form.cleaned_data["source"],
+            job = services.start_interaction_import(
                 actor=request.user,
-                filename=upload.name or "",
+                source=form.cleaned_data["source"],
+                upload=form.cleaned_data["file"],
             )
         except services.ScorecardError as exc:
             form.add_error(None, str(exc))
         else:
-            request.session[INGEST_SESSION_KEY] = {
-                "source": form.cleaned_data["source"].strip(),
-                "file": upload.name or "",
-                "read": report.read,
-                "stored": report.inserted,
-                "skipped": report.skipped,
-                "error_count": report.error_count,
-                "errors": report.errors,
-            }
-            return redirect("scorecards:ingest-result")
-    return render(request, "scorecards/ingest.html", {"form": form, "columns": bulk.EXPECTED})
-
-
-def _ingest_result(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    result = request.session.get(INGEST_SESSION_KEY)
-    if result is None:
-        raise Http404
-    return dict(result)
-
-
-@admin_required
-def ingest_result(request: AuthenticatedHttpRequest) -> HttpResponse:
-    result = _ingest_result(request)
+            return redirect("scorecards:ingest-job", pk=job.pk)
     return render(
         request,
-        "scorecards/ingest_result.html",
-        {"result": result, "errors": result["errors"][:50]},
+        "scorecards/ingest.html",
+        {"form": form, "columns": bulk.EXPECTED, "jobs": InteractionImport.objects.all()[:10]},
     )
 
 
 @admin_required
-def ingest_errors(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The last import's problems as CSV: line, reason."""
-    result = _ingest_result(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="interaction-import-problems.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["line", "reason"])
-    writer.writerows(result["errors"])
+def ingest_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress bar while the import runs (htmx polls the fragment), then the result."""
+    job = get_object_or_404(InteractionImport, pk=pk)
+    template = (
+        "scorecards/_ingest_progress.html" if request.htmx else "scorecards/ingest_job.html"  # type: ignore[attr-defined]
+    )
+    finished = job.is_finished
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "problems": job.problems.all()[:PROBLEMS_SHOWN] if finished else [],
+            "kept": job.problems.count() if finished and job.error_count > PROBLEMS_SHOWN else 0,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin_required  # type: ignore[arg-type]
+def ingest_errors(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
+    """Every stored problem of the import as CSV: line, reason."""
+    job = get_object_or_404(InteractionImport, pk=pk)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(["line", "reason"])
+        for line, reason in job.problems.values_list("line", "reason").iterator(chunk_size=2000):
+            yield writer.writerow([line, reason])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="interaction-import-{job.pk}-problems.csv"'
+    )
     return response

@@ -61,3 +61,19 @@ def test_a_spreadsheet_upload_needs_its_columns(org: Org) -> None:
 def test_agents_cannot_reach_imports_over_the_api(org: Org) -> None:
     response = Client().get("/api/integrations", headers=bearer(token_for(org.alice)))
     assert response.status_code == 403
+
+
+def test_the_file_import_shares_the_upload_limit_with_the_interaction_import(
+    org: Org, settings: Any
+) -> None:
+    settings.IMPORT_MAX_BYTES = 100  # EVERYWEEK_IMPORT_MAX_BYTES
+    zendesk, _token = services.create_integration(actor=org.ada, vendor="zendesk", name="Z")
+    upload = SimpleUploadedFile("ratings.json", fixture_bytes("zendesk_satisfaction_ratings.json"))
+    response = Client().post(
+        f"/api/integrations/{zendesk.pk}/imports",
+        {"kind": "zendesk_ratings", "file": upload},
+        headers=bearer(token_for(org.ada, TokenScope.ADMIN)),
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["message"] == "The file is larger than 100\xa0bytes."
+    assert not ImportJob.objects.exists()

@@ -94,3 +94,22 @@ def test_the_console_script_knows_the_command(org: Org, capsys: Any) -> None:
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     assert "--integration" in capsys.readouterr().out
+
+
+def test_the_summary_is_in_the_language_asked_for(org: Org) -> None:
+    out = io.StringIO()
+    call_command(
+        "import",
+        "zendesk",
+        str(FIXTURES / "zendesk_satisfaction_ratings.json"),
+        "--no-progress",
+        "--language",
+        "de",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert (
+        "3 Zeilen: 2 hinzugefügt, 0 aktualisiert, 0 unverändert, 1 übersprungen, 0 Probleme."
+        in out.getvalue()
+    )
+    assert "Integration „Zendesk“ angelegt." in out.getvalue()

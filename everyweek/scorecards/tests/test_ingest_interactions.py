@@ -1,4 +1,5 @@
-"""The bulk interaction import as people reach it: command line, upload page, JSON API."""
+"""The bulk interaction import on the command line (synchronous); the upload page and the API run
+it as a background job (test_ingest_jobs.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import translation
 
-from everyweek.api.models import TokenScope
-from everyweek.api.tests.helpers import bearer, token_for
 from everyweek.conftest import Org
 from everyweek.core.models import AuditEvent
 from everyweek.feedback.models import Interaction, ServiceStandard, StandardResult
@@ -129,103 +127,11 @@ def test_row_errors_are_in_the_readers_language(agents: Org) -> None:
     assert reasons[6] == "canale sconosciuto fax"
 
 
-# --- The upload page ----------------------------------------------------------------------
-
-
-def _upload(client: Client, text: str, source: str = "helpdesk") -> Any:
-    upload = io.BytesIO(text.encode())
-    upload.name = "tickets <b>.csv"
-    return client.post("/scorecards/import/", {"source": source, "file": upload})
-
-
-def test_only_admins_reach_the_upload_page(agents: Org) -> None:
-    assert agents.client_for(agents.ada).get("/scorecards/import/").status_code == 200
-    for person in (agents.alice, agents.lenny, agents.erin):
-        client = agents.client_for(person)
-        assert client.get("/scorecards/import/").status_code == 403
-        assert _upload(client, CSV).status_code == 403
-    assert not Interaction.objects.filter(source="helpdesk").exists()
-    assert Client().get("/scorecards/import/").status_code == 302  # to the sign-in page
-
-
-def test_admin_uploads_sees_counts_and_downloads_the_problems(agents: Org) -> None:
-    client = agents.client_for(agents.ada)
-    nav = client.get("/").content.decode()
-    assert 'href="/scorecards/import/"' in nav
-    response = _upload(client, CSV)
-    assert response.status_code == 302 and response["Location"] == "/scorecards/import/result/"
-    page = client.get("/scorecards/import/result/").content.decode()
-    assert "tickets &lt;b&gt;.csv" in page and "tickets <b>" not in page
-    assert "no person with the employee id E-Z" in page
-    download = client.get("/scorecards/import/problems.csv")
-    assert download["Content-Disposition"].startswith("attachment")
-    rows = list(csv.reader(io.StringIO(download.content.decode())))
-    assert [int(r[0]) for r in rows[1:]] == BAD_LINES
-    assert Interaction.objects.filter(source="helpdesk").count() == 2
-
-
-def test_upload_page_escapes_file_text_and_shows_a_wrong_header(agents: Org) -> None:
-    client = agents.client_for(agents.ada)
-    evil = f"{HEADER}\nN1,<script>x</script>,2026-03-02T09:00:00+00:00,,,,0,email\n"
-    _upload(client, evil)
-    page = client.get("/scorecards/import/result/").content.decode()
-    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
-    wrong = _upload(client, "id,agent\n1,2\n")
-    assert wrong.status_code == 200
-    assert "expected the columns external_id" in wrong.content.decode()
-
-
-def test_upload_needs_the_csrf_token(agents: Org) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(agents.ada)
-    assert _upload(client, CSV).status_code == 403
-    assert not Interaction.objects.exists()
-
-
-def test_result_is_in_italian_for_an_italian_admin(agents: Org) -> None:
-    agents.ada.locale = "it"
-    agents.ada.save()
-    client = agents.client_for(agents.ada)
-    _upload(client, CSV)
-    page = client.get("/scorecards/import/result/").content.decode()
-    assert "canale sconosciuto fax" in page and "Problemi" in page
-
-
-# --- The JSON API ---------------------------------------------------------------------------
-
-
-def _api_upload(headers: dict[str, str], text: str = CSV) -> Any:
-    upload = io.BytesIO(text.encode())
-    upload.name = "tickets.csv"
-    return Client().post(
-        "/api/interactions/import", {"source": "helpdesk", "file": upload}, headers=headers
-    )
-
-
-def test_api_import_counts_and_is_idempotent(agents: Org) -> None:
-    headers = bearer(token_for(agents.ada, TokenScope.ADMIN))
-    first = _api_upload(headers)
-    assert first.status_code == 200, first.content
-    body = first.json()
-    assert (body["read"], body["stored"], body["skipped"], body["error_count"]) == (6, 2, 0, 4)
-    assert [e["line"] for e in body["errors"]] == BAD_LINES
-    again = _api_upload(headers).json()
-    assert (again["stored"], again["skipped"]) == (0, 2)
-    wrong = _api_upload(headers, "id\n1\n")
-    assert wrong.status_code == 422
-
-
-def test_api_import_refuses_agents_non_admin_tokens_and_anonymous_callers(agents: Org) -> None:
-    agent = _api_upload(bearer(token_for(agents.alice, TokenScope.WRITE)))
-    assert agent.status_code == 403
-    admin_read_token = _api_upload(bearer(token_for(agents.ada, TokenScope.READ)))
-    assert admin_read_token.status_code == 403
-    assert _api_upload({}).status_code in (401, 403)
-    assert not Interaction.objects.filter(source="helpdesk").exists()
-
-
-def test_api_import_is_in_the_openapi_document(agents: Org) -> None:
-    schema = agents.client_for(agents.ada).get("/api/openapi.json").json()
-    operation = schema["paths"]["/api/interactions/import"]["post"]
-    content = operation["requestBody"]["content"]
-    assert "multipart/form-data" in content
+def test_command_speaks_the_language_it_is_given(agents: Org, tmp_path: Path) -> None:
+    source = tmp_path / "interactions.csv"
+    source.write_text(CSV, encoding="utf-8")
+    out, err = _run(source, "--no-progress", "--language", "it")
+    assert "6 righe: 2 salvate, 0 già presenti, 4 problemi." in out
+    assert "riga 6: canale sconosciuto fax" in err
+    out, _err = _run(source, "--no-progress", "--language", "de")
+    assert "6 Zeilen: 0 gespeichert, 2 bereits vorhanden, 4 Probleme." in out

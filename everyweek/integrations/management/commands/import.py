@@ -7,7 +7,8 @@
     everyweek import generic survey.csv --column date="Submitted At" --column score=Rating
 
 Every good row is kept; problems are listed (line, field, reason) on the terminal or in the
-CSV named by --errors. Importing the same file again changes nothing.
+CSV named by --errors. Importing the same file again changes nothing. The output is in
+--language, LANGUAGE_CODE by default.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from everyweek.feedback.services import FeedbackError
 from everyweek.integrations import services
@@ -50,15 +54,28 @@ class Command(BaseCommand):
         parser.add_argument("--errors", type=Path, help="write the problems to this CSV file")
         parser.add_argument("--per-row", action="store_true", help="store row by row (slow path)")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the summary and the problems (default: LANGUAGE_CODE)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"]):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         integration = self._integration(options["tool"], options["integration"])
         kind = options["kind"] or self._guess_kind(integration.vendor, path)
         if kind not in kinds_for(integration.vendor):
-            raise CommandError(f"{kind} files do not fit a {integration.vendor} integration.")
+            raise CommandError(
+                _("%(kind)s files do not fit a %(tool)s integration.")
+                % {"kind": kind, "tool": integration.vendor}
+            )
         mapping = self._mapping(kind, path, options) if kind == ImportKind.SPREADSHEET else None
         problems_out = (
             options["errors"].open("w", newline="", encoding="utf-8") if options["errors"] else None
@@ -75,7 +92,10 @@ class Command(BaseCommand):
                 if writer:
                     writer.writerow([problem.line, problem.field, problem.reason])
                 elif shown < 50:
-                    self.stderr.write(f"line {problem.line}: {problem.field}: {problem.reason}")
+                    self.stderr.write(
+                        _("line %(line)s: %(field)s: %(reason)s")
+                        % {"line": problem.line, "field": problem.field, "reason": problem.reason}
+                    )
                     shown += 1
             if show_progress:
                 self._progress(report)
@@ -98,18 +118,31 @@ class Command(BaseCommand):
         if show_progress:
             self.stderr.write("")
         self.stdout.write(
-            f"{report.processed} rows: {report.created} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.skipped} skipped, {report.error_count} problems."
+            _(
+                "%(read)s rows: %(created)s added, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(skipped)s skipped, %(errors)s problems."
+            )
+            % {
+                "read": report.processed,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "skipped": report.skipped,
+                "errors": report.error_count,
+            }
         )
         if report.error_count and not writer and report.error_count > shown:
-            self.stdout.write("Use --errors FILE for the full list of problems.")
+            self.stdout.write(_("Use --errors FILE for the full list of problems."))
 
     def _progress(self, report: ImportReport) -> None:
         total = max(report.total, report.processed, 1)
         share = report.processed / total
         bar = "#" * int(share * 30)
         self.stderr.write(
-            f"\r[{bar:<30}] {share:4.0%} {report.processed:,}/{total:,} rows", ending=""
+            f"\r[{bar:<30}] {share:4.0%} "
+            + _("%(processed)s/%(total)s rows")
+            % {"processed": f"{report.processed:,}", "total": f"{total:,}"},
+            ending="",
         )
         self.stderr.flush()
 
@@ -117,9 +150,12 @@ class Command(BaseCommand):
         if name:
             found = Integration.objects.filter(name=name).first()
             if found is None:
-                raise CommandError(f"No integration named {name!r}.")
+                raise CommandError(_("No integration named “%(name)s”.") % {"name": name})
             if found.vendor != vendor:
-                raise CommandError(f"{name!r} is a {found.vendor} integration, not {vendor}.")
+                raise CommandError(
+                    _("“%(name)s” is a %(found)s integration, not %(tool)s.")
+                    % {"name": name, "found": found.vendor, "tool": vendor}
+                )
             return found
         candidates = list(Integration.objects.filter(vendor=vendor))
         if len(candidates) == 1:
@@ -127,13 +163,14 @@ class Command(BaseCommand):
         if len(candidates) > 1:
             names = ", ".join(repr(c.name) for c in candidates)
             raise CommandError(
-                f"Several {vendor} integrations ({names}): choose one with --integration."
+                _("Several %(tool)s integrations (%(names)s): choose one with --integration.")
+                % {"tool": vendor, "names": names}
             )
         label = dict(Vendor.choices)[vendor]
         integration, _token = services.create_integration(
             actor=None, vendor=vendor, name=str(label)
         )
-        self.stdout.write(f"Created the integration {integration.name!r}.")
+        self.stdout.write(_("Created the integration “%(name)s”.") % {"name": integration.name})
         return integration
 
     def _guess_kind(self, vendor: str, path: Path) -> str:
@@ -156,7 +193,9 @@ class Command(BaseCommand):
         if options["columns"]:
             found = ColumnMapping.objects.filter(name=options["columns"]).first()
             if found is None:
-                raise CommandError(f"No saved column mapping named {options['columns']!r}.")
+                raise CommandError(
+                    _("No saved column mapping named “%(name)s”.") % {"name": options["columns"]}
+                )
             return found
         with path.open("rb") as stream:
             try:
@@ -168,7 +207,8 @@ class Command(BaseCommand):
             field, _sep, header = pair.partition("=")
             if field not in spreadsheet.FIELDS or not header:
                 raise CommandError(
-                    f"--column takes FIELD=HEADER with a field among {', '.join(spreadsheet.FIELDS)}."
+                    _("--column takes FIELD=HEADER with a field among %(fields)s.")
+                    % {"fields": ", ".join(spreadsheet.FIELDS)}
                 )
             columns[field] = header
         # An unsaved mapping: the command line keeps no state of its own.
