@@ -28,6 +28,8 @@ from multiprocessing.connection import Connection, Pipe
 from operator import attrgetter
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from everyweek.integrations.importers.base import AgentRef, Batch, ResponseRow
 
 # ResponseRow's fields in declaration order, so `ResponseRow(*fields)` rebuilds it.
@@ -111,7 +113,8 @@ def _pickled_error(exc: BaseException) -> bytes:
         return data
     except Exception:  # an exception that does not pickle still gets through
         text = "".join(traceback.format_exception_only(exc)).strip()
-        return pickle.dumps(RuntimeError(f"The file could not be read: {text}"))
+        message = _("The file could not be read: %(error)s") % {"error": text}
+        return pickle.dumps(RuntimeError(message))
 
 
 def _consume(receive: Connection) -> Iterator[Batch]:
@@ -119,7 +122,7 @@ def _consume(receive: Connection) -> Iterator[Batch]:
         try:
             message = receive.recv_bytes()
         except EOFError:
-            raise RuntimeError("The file reader stopped unexpectedly.") from None
+            raise RuntimeError(_("The file reader stopped unexpectedly.")) from None
         kind, body = message[:1], message[1:]
         if kind == b"B":
             yield decode(body)
