@@ -1,6 +1,6 @@
-"""Hand-written SQL for the few statements on hot paths (the survey answer, bulk dirty marks),
-without the ORM's per-call query compilation, which costs more CPU than the database does for
-a one-row statement.
+"""Hand-written SQL for the few statements on hot paths (the survey answer, bulk dirty marks,
+bulk imports through COPY on PostgreSQL), without the ORM's per-call query compilation, which
+costs more CPU than the database does for a one-row statement.
 
 Both helpers go through Django's field machinery, so what is stored and read back is exactly what
 `Model.save()` and a queryset would store and read: `pre_save` (auto_now_add) and
@@ -84,9 +84,44 @@ def insert_many(model: type[Model], names: Sequence[str], rows: Iterable[Sequenc
         [f.get_db_prep_save(value, db) for f, value in zip(prepared, row, strict=True)]
         for row in rows
     ]
-    if params:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+    if not params:
+        return
+    if db.vendor == "postgresql":
+        # COPY: an executemany costs the server a statement per row (see `copy_rows`).
+        qn = db.ops.quote_name
+        copy_rows(qn(model._meta.db_table), ", ".join(qn(f.column) for f in prepared), params)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def copy_rows(
+    table: str, columns: str, rows: Iterable[Iterable[Any]], *, on_conflict: str = ""
+) -> None:
+    """PostgreSQL: store rows with COPY (quoted `table`, quoted comma-separated `columns`).
+
+    An executemany runs the INSERT once per row on the server (~100-200 µs each here, with the
+    deferred foreign-key checks); COPY parses one stream. With an ON CONFLICT clause the rows go
+    into a temporary staging table first, then into `table` with one INSERT … SELECT; the
+    staging table lives as long as the connection and is emptied after each use.
+    """
+    with connection.cursor() as cursor:
+        target = table
+        if on_conflict:
+            target = connection.ops.quote_name(f"import_staging_{table.strip(chr(34))}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {target} AS "  # noqa: S608 - quoted names
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+        with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
+        if on_conflict:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} {on_conflict}"  # noqa: S608 - quoted names
+            )
+            cursor.execute(f"TRUNCATE {target}")
 
 
 def insert(obj: Model) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 import pytest
@@ -128,3 +129,14 @@ def test_rows_travel_unchanged_through_the_pipe() -> None:
 
     assert readahead.decode(readahead.encode(batch)) == batch
     assert readahead.decode(readahead.encode(batch)).responses[0].submitted_at.tzinfo is dt.UTC
+
+
+def test_a_reader_that_dies_fails_the_import_with_a_clear_error() -> None:
+    def dying() -> Iterator[Batch]:
+        yield from islice(pid_batches(), 1)
+        os._exit(3)  # as if killed (out of memory, say) half-way
+
+    reader = readahead.batches_in_child(dying)
+    assert next(reader).size == 1
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        next(reader)
