@@ -166,6 +166,8 @@ def clean_id(value: object, field: str, *, required: bool = True) -> str:
         return ""
     if len(raw) > 100:
         raise RowError(field, _("The id is longer than 100 characters."))
+    if "\x00" in raw:  # no database stores it as text (PostgreSQL refuses it)
+        raise RowError(field, _("The id is missing or not valid."))
     return raw
 
 
@@ -175,7 +177,7 @@ def clean_text(value: object, limit: int = 20000) -> str:
     return str(value).replace("\x00", "").strip()[:limit]
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
 
 
 def clean_email(value: object) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1256,10 +1256,12 @@ def sort_chunk(chunk: list[Parsed]) -> Batch:
     return batch
 
 
-def batches(parsed: Iterator[Parsed], chunk_size: int, *, parallel: bool) -> Iterator[Batch]:
+def batches(
+    parsed: Iterator[Parsed], chunk_size: int, *, parallel: bool
+) -> Generator[Batch, None, None]:
     """The chunks of `parsed`, sorted; parsed in a child process when `parallel`."""
 
-    def make() -> Iterator[Batch]:
+    def make() -> Generator[Batch, None, None]:
         return (sort_chunk(chunk) for chunk in chunked(parsed, chunk_size))
 
     if parallel:
@@ -1284,19 +1286,21 @@ def _run_chunks(
     interactions: InteractionImporter | None = None
     threshold = readahead.parallel_rows()
     parallel = bulk and 0 < threshold <= total and readahead.available()
-    for batch in batches(parsed, chunk_size, parallel=parallel):
-        with transaction.atomic():
-            if batch.interactions:
-                interactions = interactions or InteractionImporter(integration)
-                interactions.store(batch.interactions, report)
-            if batch.responses:
-                responses = responses or ResponseImporter(integration, bulk=bulk)
-                responses.store(batch.responses, report)
-            report.processed += batch.size
-            report.skipped += batch.skipped
-            report.add_errors(batch.problems)
-            if on_chunk is not None:
-                on_chunk(report, batch.problems)
+    # Closed at once when storing fails, which stops and reaps a reader process then and there.
+    with contextlib.closing(batches(parsed, chunk_size, parallel=parallel)) as sorted_chunks:
+        for batch in sorted_chunks:
+            with transaction.atomic():
+                if batch.interactions:
+                    interactions = interactions or InteractionImporter(integration)
+                    interactions.store(batch.interactions, report)
+                if batch.responses:
+                    responses = responses or ResponseImporter(integration, bulk=bulk)
+                    responses.store(batch.responses, report)
+                report.processed += batch.size
+                report.skipped += batch.skipped
+                report.add_errors(batch.problems)
+                if on_chunk is not None:
+                    on_chunk(report, batch.problems)
     report.total = max(report.total, report.processed)
     return report
 

@@ -7,9 +7,10 @@ touch it) and sends it through a pipe, while the parent stores the previous chun
 holds at most about one chunk, so the child stays a chunk ahead and memory stays flat.
 
 Rows travel as the calls that rebuild them, and each agent once per chunk (`encode`): the
-default pickling of the dataclasses cost about as much as parsing them. Whatever the parser raises in the child (a broken CSV half-way, say) is
-raised again in the parent after the batches before it, as it would have been in process, so
-the chunks already stored stay stored, exactly as without the child.
+default pickling of the dataclasses cost about as much as parsing them. Whatever the parser
+raises in the child (a broken CSV half-way, say) is raised again in the parent after the
+batches before it, as it would have been in one process, so the chunks already stored stay
+stored, exactly as without the child.
 
 Only where `os.fork` exists; elsewhere, and below `parallel_rows()`, everything stays in one
 process. The child inherits the database connection but never uses it and leaves through

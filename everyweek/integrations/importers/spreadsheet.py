@@ -270,7 +270,12 @@ def _rows(
 
     def identifier(name: str) -> Any:
         def setter(row: ResponseRow, value: Any, agent: list[str]) -> None:
-            if type(value) is str and len(value) <= 100 and value == value.strip():
+            if (
+                type(value) is str
+                and len(value) <= 100
+                and value == value.strip()
+                and "\x00" not in value
+            ):
                 setattr(row, name, value)  # the usual case, already clean
             else:
                 setattr(row, name, mapping.clean_id(value, name, required=False))
@@ -350,6 +355,7 @@ def _rows(
                     type(external_id) is not str
                     or not 0 < len(external_id) <= 100
                     or external_id != external_id.strip()
+                    or "\x00" in external_id
                 ):
                     external_id = mapping.clean_id(external_id, "response_id")
             else:

@@ -564,3 +564,27 @@ def test_a_large_import_on_sqlite_gives_the_connection_its_own_settings_back(
     assert run_report.created
     assert during[0] == [-262144, 2, 2, 16384]
     assert settings() == before == [-4000, 1, 0, 500]
+
+
+def test_ids_and_addresses_with_a_nul_character_are_row_problems_not_a_crash(
+    org: Org, make_integration: Any
+) -> None:
+    # No database stores NUL in text (PostgreSQL refuses the whole statement), so such a row
+    # is reported and the others kept. (A NUL in the first 4 KB means "not a CSV file".)
+    good = "".join(
+        f"P{n},2026-03-01T10:00:00Z,5,fine,alice@example.com,,laura@example.com,it\n"
+        for n in range(80)
+    )
+    data = (
+        "Response ID,Submitted At,Rating,Comment,Agent Email,Ticket ID,Customer Email,Language\n"
+        + good
+        + "R\x002,2026-03-01T10:00:00Z,5,fine,alice@example.com,,,it\n"
+        "R3,2026-03-01T10:00:00Z,4,fine,alice@example.com,T\x003,,it\n"
+        "R4,2026-03-01T10:00:00Z,4,fine\x00 indeed,alice@example.com,,hans\x00@example.com,de\n"
+    ).encode()
+    report = run(make_integration("generic"), "spreadsheet", data, survey_columns())
+
+    assert [(e.line, e.field) for e in report.errors] == [(82, "response_id"), (83, "ticket_id")]
+    r4 = SurveyResponse.objects.get(external_id="R4")
+    assert (r4.comment, r4.customer) == ("fine indeed", None)
+    assert SurveyResponse.objects.count() == 81

@@ -140,3 +140,34 @@ def test_a_reader_that_dies_fails_the_import_with_a_clear_error() -> None:
     assert next(reader).size == 1
     with pytest.raises(RuntimeError, match="stopped unexpectedly"):
         next(reader)
+
+
+def test_a_failing_chunk_stops_and_reaps_the_reader_at_once(
+    org: Org, make_integration: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forked: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(readahead.os, "fork", recording_fork)
+    monkeypatch.setenv("EVERYWEEK_IMPORT_PARALLEL_ROWS", "1")
+    integration = make_integration("generic")
+    total, parsed = importers.read(
+        "spreadsheet", io.BytesIO(csv_file(40)), integration, survey_columns()
+    )
+
+    def fail(report: Any, problems: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        base.run_rows(integration, parsed, total=total, chunk_size=10, on_chunk=fail)
+
+    [child] = forked
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # reaped before the error left run_rows
+    assert not SurveyResponse.objects.exists()  # the failing chunk rolled back
