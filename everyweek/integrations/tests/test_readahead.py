@@ -158,7 +158,7 @@ def test_a_failing_chunk_stops_and_reaps_the_reader_at_once(
     monkeypatch.setenv("EVERYWEEK_IMPORT_PARALLEL_ROWS", "1")
     integration = make_integration("generic")
     total, parsed = importers.read(
-        "spreadsheet", io.BytesIO(csv_file(40)), integration, survey_columns()
+        "spreadsheet", io.BytesIO(csv_file(3000)), integration, survey_columns()
     )
 
     def fail(report: Any, problems: Any) -> None:
@@ -169,5 +169,5 @@ def test_a_failing_chunk_stops_and_reaps_the_reader_at_once(
 
     [child] = forked
     with pytest.raises(ChildProcessError):
-        os.waitpid(child, os.WNOHANG)  # reaped before the error left run_rows
+        os.waitpid(child, os.WNOHANG)  # stopped mid-file (the pipe was full) and reaped
     assert not SurveyResponse.objects.exists()  # the failing chunk rolled back
