@@ -315,6 +315,12 @@ DEFAULT_SCHEDULE: tuple[Job, ...] = (
         "daily 03:00",
         _("Blank webhook bodies past their retention."),
     ),
+    Job(
+        "purge_import_files",
+        "task:everyweek.integrations.tasks.purge_import_files",
+        "daily 03:15",
+        _("Delete the files of finished imports past their retention."),
+    ),
 )
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from everyweek.core import audit
+from everyweek.core import audit, uploads
 from everyweek.core.tasks import enqueue_on_commit
 from everyweek.feedback.models import (
     FollowUpCase,
@@ -504,6 +504,23 @@ def _record_failure(
         event.payload = body.decode("utf-8", errors="replace")
         event.error = error
         event.save()
+
+
+def purge_import_files(*, days: int, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded files of imports finished more than `days` ago (survey and
+    interaction imports); the jobs, their counts and their row problems stay. A failed import
+    keeps its file, since it can be run again."""
+    from everyweek.scorecards.models import InteractionImport
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    count = sum(
+        uploads.delete_files(model.objects.filter(status=ImportStatus.DONE, finished_at__lt=cutoff))
+        for model in (ImportJob, InteractionImport)
+    )
+    if count:
+        with transaction.atomic():
+            audit.record(None, "import.purge_files", None, {"days": days, "count": count})
+    return count
 
 
 @transaction.atomic

@@ -19,3 +19,9 @@ def run_import(job_id: int) -> str:
 def purge_webhook_payloads() -> int:
     """Blank webhook bodies older than EVERYWEEK_WEBHOOK_RETENTION_DAYS (30 by default)."""
     return services.purge_webhook_payloads(days=envint("EVERYWEEK_WEBHOOK_RETENTION_DAYS", 30))
+
+
+@task()
+def purge_import_files() -> int:
+    """Delete the files of imports finished more than EVERYWEEK_IMPORT_RETENTION_DAYS ago (30)."""
+    return services.purge_import_files(days=envint("EVERYWEEK_IMPORT_RETENTION_DAYS", 30))
