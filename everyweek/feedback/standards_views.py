@@ -7,7 +7,6 @@ everything. Standards themselves are organisation-wide promises, visible to ever
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from everyweek.core.access import is_admin, visible_people
+from everyweek.core.csvstream import stream_csv
 from everyweek.core.decorators import leader_required
 from everyweek.feedback import standards
 from everyweek.feedback.models import ServiceStandard, ServiceStandardMetric, StandardResult
@@ -203,43 +203,32 @@ BREACH_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _breach_csv(
     standard: ServiceStandard, results: QuerySet[StandardResult]
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
     zone = timezone.get_current_timezone()
 
-    def rows() -> Iterator[str]:
-        yield writer.writerow(BREACH_COLUMNS)
+    def rows() -> Iterator[list[Any]]:
         for result in results.iterator(chunk_size=1000):
             i = result.interaction
             stopped = standards.clock_stop(i, standard)
-            yield writer.writerow(
-                [
-                    i.pk,
-                    i.source,
-                    i.external_id,
-                    i.subject,
-                    i.channel,
-                    i.priority,
-                    i.team.name if i.team else "",
-                    i.agent.email if i.agent else "",
-                    timezone.localtime(i.created_at, zone).isoformat(),
-                    timezone.localtime(stopped, zone).isoformat() if stopped else "",
-                    result.elapsed_minutes,
-                    standard.threshold_minutes,
-                    int(stopped is None),
-                ]
-            )
+            yield [
+                i.pk,
+                i.source,
+                i.external_id,
+                i.subject,
+                i.channel,
+                i.priority,
+                i.team.name if i.team else "",
+                i.agent.email if i.agent else "",
+                timezone.localtime(i.created_at, zone).isoformat(),
+                timezone.localtime(stopped, zone).isoformat() if stopped else "",
+                result.elapsed_minutes,
+                standard.threshold_minutes,
+                int(stopped is None),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="standard-{standard.pk}-breaches.csv"'
-    return response
+    return stream_csv(f"standard-{standard.pk}-breaches.csv", BREACH_COLUMNS, rows())
 
 
 @leader_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any, cast
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from everyweek.core import home as home_panels
 from everyweek.core.access import is_leader, visible_people
+from everyweek.core.csvstream import stream_csv
 from everyweek.core.decorators import leader_required
 from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.feedback import followups, invitations, selectors
@@ -71,11 +71,6 @@ CASE_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_cell(value: Any) -> Any:
     # Spreadsheets run cells that start with these as formulas; customers write the comments.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -86,16 +81,7 @@ def _csv_cell(value: Any) -> Any:
 def _stream_csv(
     filename: str, header: list[str], rows: Iterator[list[Any]]
 ) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_csv_cell(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return stream_csv(filename, header, rows, cell=_csv_cell)
 
 
 def _query_string(request: HttpRequest) -> str:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import uuid
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from everyweek.api import ratelimit
+from everyweek.core.csvstream import stream_csv
 from everyweek.core.decorators import admin_required
 from everyweek.env import envint
 from everyweek.integrations import services
@@ -204,27 +204,12 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @admin_required  # type: ignore[arg-type]
 def import_errors(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Every problem of the import as CSV: line, field, reason."""
     job = get_object_or_404(ImportJob, pk=pk)
-    writer = csv.writer(_Echo())
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(["line", "field", "reason"])
-        for line, field, reason in job.row_errors.values_list("line", "field", "reason").iterator(
-            chunk_size=2000
-        ):
-            yield writer.writerow([line, field, reason])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
-    return response
+    rows = job.row_errors.values_list("line", "field", "reason").iterator(chunk_size=2000)
+    return stream_csv(f"import-{job.pk}-problems.csv", ["line", "field", "reason"], rows)
 
 
 @admin_required

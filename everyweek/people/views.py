@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -8,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from everyweek.core.access import can_edit_person, get_person_for_user, is_admin, visible_people
+from everyweek.core.csvstream import stream_csv
 from everyweek.core.decorators import admin_required, leader_required
 from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.people import services
@@ -45,11 +45,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def person_list(request: HttpRequest) -> HttpResponseBase:
     form = PeopleSearchForm(request.GET or None)
@@ -71,30 +66,23 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
         people = people.filter(role=role)
 
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
-
-        def rows():  # type: ignore[no-untyped-def]
-            yield writer.writerow(EXPORT_COLUMNS)
-            for p in people.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    [
-                        p.email,
-                        p.full_name,
-                        p.role,
-                        p.department or "",
-                        p.team or "",
-                        p.reports_to.email if p.reports_to else "",
-                        p.job_title,
-                        p.hire_date or "",
-                        p.locale,
-                        p.time_zone,
-                        p.is_active,
-                    ]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="people.csv"'
-        return response
+        rows = (
+            [
+                p.email,
+                p.full_name,
+                p.role,
+                p.department or "",
+                p.team or "",
+                p.reports_to.email if p.reports_to else "",
+                p.job_title,
+                p.hire_date or "",
+                p.locale,
+                p.time_zone,
+                p.is_active,
+            ]
+            for p in people.iterator(chunk_size=1000)
+        )
+        return stream_csv("people.csv", EXPORT_COLUMNS, rows)
 
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from everyweek.core.access import scope
+from everyweek.core.csvstream import stream_csv
 from everyweek.core.decorators import admin_required
 from everyweek.core.types import AuthenticatedHttpRequest
 from everyweek.feedback.models import FollowUpCase, Interaction, SurveyResponse
@@ -236,24 +235,9 @@ def ingest_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @admin_required  # type: ignore[arg-type]
 def ingest_errors(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     """Every stored problem of the import as CSV: line, reason."""
     job = get_object_or_404(InteractionImport, pk=pk)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield writer.writerow(["line", "reason"])
-        for line, reason in job.problems.values_list("line", "reason").iterator(chunk_size=2000):
-            yield writer.writerow([line, reason])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="interaction-import-{job.pk}-problems.csv"'
-    )
-    return response
+    rows = job.problems.values_list("line", "reason").iterator(chunk_size=2000)
+    return stream_csv(f"interaction-import-{job.pk}-problems.csv", ["line", "reason"], rows)
