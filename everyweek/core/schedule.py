@@ -677,7 +677,10 @@ def job_states(now: dt.datetime | None = None) -> list[JobState]:
     return states
 
 
-def recent_runs(job: Job, limit: int = 50) -> list[ScheduledRun]:
+RECENT_RUNS = 50  # shown per job on the runs page and in the API
+
+
+def recent_runs(job: Job, limit: int = RECENT_RUNS) -> list[ScheduledRun]:
     """The job's newest runs, newest first."""
     runs = ScheduledRun.objects.filter(job=job.name).select_related("requested_by")
     return list(runs.order_by("-id")[:limit])

@@ -19,8 +19,6 @@ from everyweek.core.models import ScheduledRun
 
 router = Router(tags=["schedule"])
 
-RUNS_KEPT = 50
-
 
 class RunOut(Schema):
     id: int
@@ -117,8 +115,7 @@ def list_runs(request: HttpRequest, name: str) -> list[RunOut]:
     job = job_or_404(name)
     now = timezone.now()
     return [
-        run_out(run, schedule.status_at(run, now, job.timeout))
-        for run in schedule.recent_runs(job, RUNS_KEPT)
+        run_out(run, schedule.status_at(run, now, job.timeout)) for run in schedule.recent_runs(job)
     ]
 
 

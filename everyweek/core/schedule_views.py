@@ -17,8 +17,6 @@ from everyweek.core import schedule
 from everyweek.core.decorators import admin_required
 from everyweek.core.models import RunStatus, ScheduledRun
 
-RUNS_SHOWN = 50
-
 
 def format_duration(value: dt.timedelta | None) -> str:
     if value is None:
@@ -69,13 +67,12 @@ def job_runs(request: HttpRequest, name: str) -> HttpResponse:
     job = get_job_or_404(name)
     now = timezone.now()
     rows = [
-        run_row(run, schedule.status_at(run, now, job.timeout))
-        for run in schedule.recent_runs(job, RUNS_SHOWN)
+        run_row(run, schedule.status_at(run, now, job.timeout)) for run in schedule.recent_runs(job)
     ]
     return render(
         request,
         "core/schedule_runs.html",
-        {"job": job, "rule": job.describe(), "rows": rows, "limit": RUNS_SHOWN},
+        {"job": job, "rule": job.describe(), "rows": rows, "limit": schedule.RECENT_RUNS},
     )
 
 

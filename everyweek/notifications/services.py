@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from everyweek.core import audit
 from everyweek.core.tasks import enqueue_on_commit
@@ -257,9 +258,9 @@ def retry_email(*, actor: Any, email: OutboundEmail) -> OutboundEmail:
     """
     locked = OutboundEmail.objects.select_for_update().get(pk=email.pk)
     if locked.status == EmailStatus.SENT:
-        raise NotificationError("This email was already sent.")
+        raise NotificationError(_("This email was already sent."))
     if locked.status == EmailStatus.SKIPPED:
-        raise NotificationError("The recipient turned this kind of email off.")
+        raise NotificationError(_("The recipient turned this kind of email off."))
     previous = locked.status
     locked.status = EmailStatus.QUEUED
     locked.queued_at = timezone.now()

@@ -70,11 +70,8 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail, pk=pk)
     try:
         services.retry_email(actor=request.user, email=email)
-    except services.NotificationError:
-        if email.status == EmailStatus.SKIPPED:
-            messages.info(request, _("The recipient turned this kind of email off."))
-        else:
-            messages.info(request, _("This email was already sent."))
+    except services.NotificationError as exc:
+        messages.info(request, str(exc))
     else:
         messages.success(
             request, _("The email to %(address)s is queued again.") % {"address": email.to_email}
